@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+/** Every setting, its variable and its default: the one place configuration is read. */
+const EnvSchema = z.object({
+  GUREUM_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
+  GUREUM_HOST: z.string().min(1).default('0.0.0.0'),
+  GUREUM_DATA_DIR: z.string().min(1).default('./data'),
+  GUREUM_DATABASE_URL: z
+    .string()
+    .regex(/^sqlite:.+/, { message: 'must be sqlite:<path> (PostgreSQL is not supported yet)' })
+    .optional(),
+  GUREUM_ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
+  GUREUM_LOG_LEVEL: LogLevel.default('info'),
+  GUREUM_RUNTIME: z.enum(['docker']).default('docker'),
+  GUREUM_DOCKER_HOST: z
+    .string()
+    .regex(/^(unix:\/\/\/.+|tcp:\/\/[^:]+:\d+)$/, { message: 'must be unix:///path or tcp://host:port' })
+    .optional(),
+  GUREUM_RESYNC_SECONDS: z.coerce.number().positive().max(3600).default(10),
+  GUREUM_RESTART_BACKOFF_MAX_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `sqlite:<file>` (default `sqlite:<dataDir>/gureum.db`). */
+  databaseUrl: string;
+  adminPassword: string | undefined;
+  logLevel: z.infer<typeof LogLevel>;
+  runtime: 'docker';
+  dockerHost: string | undefined;
+  resyncSeconds: number;
+  restartBackoffMaxSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment once; a bad variable stops start-up with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(env[String(issue.path[0])] ?? '')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.GUREUM_DATA_DIR);
+  return {
+    port: e.GUREUM_PORT,
+    host: e.GUREUM_HOST,
+    dataDir,
+    databaseUrl: e.GUREUM_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'gureum.db')}`,
+    adminPassword: e.GUREUM_ADMIN_PASSWORD,
+    logLevel: e.GUREUM_LOG_LEVEL,
+    runtime: e.GUREUM_RUNTIME,
+    dockerHost: e.GUREUM_DOCKER_HOST,
+    resyncSeconds: e.GUREUM_RESYNC_SECONDS,
+    restartBackoffMaxSeconds: e.GUREUM_RESTART_BACKOFF_MAX_SECONDS,
+  };
+}
+
+/** The settings as printed at start, secrets masked. */
+export function describeConfig(config: Config): Record<string, string | number> {
+  return {
+    GUREUM_PORT: config.port,
+    GUREUM_HOST: config.host,
+    GUREUM_DATA_DIR: config.dataDir,
+    GUREUM_DATABASE_URL: config.databaseUrl.replace(/:\/\/([^:@/]+):[^@]*@/, '://$1:***@'),
+    GUREUM_ADMIN_PASSWORD: config.adminPassword ? '***' : '(unset: generated on first start)',
+    GUREUM_LOG_LEVEL: config.logLevel,
+    GUREUM_RUNTIME: config.runtime,
+    GUREUM_DOCKER_HOST: config.dockerHost ?? '(local socket)',
+    GUREUM_RESYNC_SECONDS: config.resyncSeconds,
+    GUREUM_RESTART_BACKOFF_MAX_SECONDS: config.restartBackoffMaxSeconds,
+  };
+}

@@ -1,0 +1,24 @@
+/** Labels on every engine object Gureum creates, so observed state can be rebuilt from the engine. */
+export const LABEL = {
+  managed: 'io.gureum.managed',
+  project: 'io.gureum.project',
+  instance: 'io.gureum.instance',
+  instanceId: 'io.gureum.instance-id',
+  component: 'io.gureum.component',
+  replica: 'io.gureum.replica',
+  specHash: 'io.gureum.spec-hash',
+  volume: 'io.gureum.volume',
+} as const;
+
+/** Engine names use "_" as separator: it cannot occur in a DNS label, so names never collide. */
+export function networkName(project: string): string {
+  return `gureum_${project}`;
+}
+
+export function volumeName(project: string, volume: string): string {
+  return `gureum_${project}_${volume}`;
+}
+
+export function containerName(project: string, instance: string, component: string, index: number, specHash: string): string {
+  return `gureum_${project}_${instance}_${component}_${index}_${specHash.slice(0, 8)}`;
+}

@@ -1,0 +1,70 @@
+import type { Project, ProjectCreate } from '@gureum/contract';
+import type { Store } from '../store/store.js';
+import { DomainError } from './errors.js';
+import type { EventService } from './event.service.js';
+import type { ProjectRecord } from './records.js';
+import type { ReconcileQueue } from './reconcile-queue.js';
+
+export class ProjectService {
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventService,
+    private readonly queue: ReconcileQueue,
+  ) {}
+
+  async list(): Promise<Project[]> {
+    const [projects, counts] = await Promise.all([this.store.projects.list(), this.store.projects.counts()]);
+    return projects.map((p) => toView(p, counts.get(p.name)));
+  }
+
+  async get(name: string): Promise<Project> {
+    const project = await this.require(name);
+    return toView(project, (await this.store.projects.counts()).get(name));
+  }
+
+  async require(name: string, store: Store = this.store): Promise<ProjectRecord> {
+    const project = await store.projects.get(name);
+    if (!project) throw new DomainError('PROJECT_NOT_FOUND', `project ${name} does not exist`);
+    return project;
+  }
+
+  async create(input: ProjectCreate): Promise<Project> {
+    const record: ProjectRecord = { name: input.name, description: input.description ?? '', deleting: false, createdAt: new Date().toISOString() };
+    await this.store.transaction(async (trx) => {
+      const existing = await trx.projects.get(input.name);
+      if (existing) throw new DomainError('PROJECT_EXISTS', existing.deleting ? `project ${input.name} is being deleted` : `project ${input.name} already exists`);
+      await trx.projects.insert(record);
+    });
+    await this.events.record('project.created', { project: record.name, message: `project ${record.name} created` });
+    return toView(record, undefined);
+  }
+
+  /**
+   * An empty project goes at once; with force, its instances and volumes are deleted by the
+   * reconciler, which removes the project when the last of them is gone.
+   */
+  async delete(name: string, force: boolean): Promise<void> {
+    const instanceIds = await this.store.transaction(async (trx) => {
+      await this.require(name, trx);
+      const instances = await trx.instances.list({ project: name });
+      const volumes = await trx.volumes.list(name);
+      if (!force && (instances.length > 0 || volumes.length > 0)) {
+        throw new DomainError('PROJECT_NOT_EMPTY', `project ${name} has ${instances.length} instance(s) and ${volumes.length} volume(s); delete them first or use force=true`, {
+          instances: instances.map((i) => i.name),
+          volumes: volumes.map((v) => v.name),
+        });
+      }
+      await trx.projects.markDeleting(name);
+      for (const instance of instances) {
+        if (!instance.deleting) await trx.instances.updateDesired({ ...instance, deleting: true, phase: 'deleting', reason: 'project deleted', updatedAt: new Date().toISOString() });
+      }
+      return instances.map((i) => i.id);
+    });
+    for (const id of instanceIds) this.queue.enqueue(id);
+    this.queue.enqueueProject(name);
+  }
+}
+
+function toView(p: ProjectRecord, counts: { instances: number; volumes: number } | undefined): Project {
+  return { name: p.name, description: p.description, createdAt: p.createdAt, instanceCount: counts?.instances ?? 0, volumeCount: counts?.volumes ?? 0 };
+}

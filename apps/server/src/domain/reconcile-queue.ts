@@ -1,0 +1,6 @@
+/** How services ask the reconciler to look at something; the reconciler implements it. */
+export interface ReconcileQueue {
+  enqueue(instanceId: string): void;
+  /** Finish deleting a project once it is empty (network, volumes, row). */
+  enqueueProject(project: string): void;
+}

@@ -1,0 +1,127 @@
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { DomainError } from '../../domain/errors.js';
+import type { ImageInfo, PullProgress } from '../../domain/runtime.js';
+import { engineMessage, isConnectionError, toDomainError } from './docker-errors.js';
+import { createJsonLineParser } from './docker-json-lines.js';
+
+/** Registry answers that mean "there is no such image", as opposed to "the pull broke". */
+const NOT_FOUND_WORDS = /not found|manifest unknown|pull access denied|repository does not exist|no such image|name unknown/i;
+
+/** One line of the engine's pull / load progress stream. */
+interface ProgressLine {
+  status?: string;
+  id?: string;
+  stream?: string;
+  progressDetail?: { current?: number; total?: number };
+  error?: string;
+  errorDetail?: { message?: string };
+  text?: string;
+}
+
+/** Reads a progress stream to its end; answers the lines, or the engine's error message if one came. */
+function followProgress(
+  stream: NodeJS.ReadableStream,
+  onLine: (line: ProgressLine) => void,
+): Promise<{ failure: string | null }> {
+  return new Promise((resolve, reject) => {
+    let failure: string | null = null;
+    const parser = createJsonLineParser((value) => {
+      const line = value as ProgressLine;
+      if (line.error || line.errorDetail?.message) failure = line.errorDetail?.message ?? line.error ?? 'unknown error';
+      else onLine(line);
+    });
+    stream.on('data', (chunk: Buffer) => parser.push(chunk));
+    stream.once('end', () => {
+      parser.end();
+      resolve({ failure });
+    });
+    stream.once('error', reject);
+  });
+}
+
+function toProgress(line: ProgressLine): PullProgress | null {
+  const status = line.status ?? line.stream?.trim();
+  if (!status) return null;
+  return {
+    status,
+    ...(line.id ? { id: line.id } : {}),
+    ...(line.progressDetail?.current !== undefined ? { current: line.progressDetail.current } : {}),
+    ...(line.progressDetail?.total !== undefined ? { total: line.progressDetail.total } : {}),
+  };
+}
+
+function pullError(ref: string, message: string): DomainError {
+  const code = NOT_FOUND_WORDS.test(message) ? 'IMAGE_NOT_FOUND' : 'IMAGE_PULL_FAILED';
+  return new DomainError(code, `pulling ${ref} failed: ${message}`, { ref });
+}
+
+/** Without a tag the engine would pull every tag of the repository; Docker's CLI means ":latest". */
+export function withDefaultTag(ref: string): string {
+  if (ref.includes('@')) return ref;
+  const lastSlash = ref.lastIndexOf('/');
+  return ref.slice(lastSlash + 1).includes(':') ? ref : `${ref}:latest`;
+}
+
+export async function pullWithProgress(
+  docker: Docker,
+  engine: string,
+  ref: string,
+  open: (fn: (signal: AbortSignal) => Promise<NodeJS.ReadableStream>) => Promise<NodeJS.ReadableStream>,
+  onProgress: (p: PullProgress) => void,
+): Promise<void> {
+  const full = withDefaultTag(ref);
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await open((signal) => docker.pull(full, { abortSignal: signal }) as Promise<NodeJS.ReadableStream>);
+  } catch (err) {
+    if (isConnectionError(err)) throw toDomainError(err, engine, `pull ${ref}`);
+    throw pullError(ref, engineMessage(err));
+  }
+  let result: { failure: string | null };
+  try {
+    result = await followProgress(stream, (line) => {
+      const p = toProgress(line);
+      if (p) onProgress(p);
+    });
+  } catch (err) {
+    throw toDomainError(err, engine, `pull ${ref}`);
+  }
+  if (result.failure !== null) throw pullError(ref, result.failure);
+}
+
+/** Loads a `docker save` tarball; answers what the engine says it loaded ("Loaded image: x" / "Loaded image ID: sha256:..."). */
+export async function loadWithProgress(
+  docker: Docker,
+  engine: string,
+  tar: Readable,
+  onProgress: (p: PullProgress) => void,
+): Promise<string[]> {
+  const loaded: string[] = [];
+  let result: { failure: string | null };
+  try {
+    const stream = await docker.loadImage(tar, { quiet: false });
+    result = await followProgress(stream, (line) => {
+      const text = line.stream?.trim() ?? '';
+      const match = /^Loaded image(?: ID)?:\s*(\S+)/.exec(text);
+      if (match?.[1]) loaded.push(match[1]);
+      const p = toProgress(line);
+      if (p) onProgress(p);
+    });
+  } catch (err) {
+    if (isConnectionError(err)) throw toDomainError(err, engine, 'load image');
+    throw new DomainError('IMAGE_LOAD_FAILED', `loading the image tarball failed: ${engineMessage(err)}`);
+  }
+  if (result.failure !== null) throw new DomainError('IMAGE_LOAD_FAILED', `loading the image tarball failed: ${result.failure}`);
+  if (loaded.length === 0) throw new DomainError('IMAGE_LOAD_FAILED', 'the engine loaded no image from the tarball');
+  return loaded;
+}
+
+export function toImageInfo(image: { Id: string; RepoTags?: string[] | null; Size: number; Created: number | string }): ImageInfo {
+  return {
+    id: image.Id,
+    tags: (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    sizeBytes: image.Size,
+    createdAt: typeof image.Created === 'number' ? new Date(image.Created * 1000).toISOString() : image.Created,
+  };
+}

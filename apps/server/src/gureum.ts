@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { AppService } from './domain/app.service.js';
+import { AuthService } from './domain/auth.service.js';
+import { EventService } from './domain/event.service.js';
+import { ImageService } from './domain/image.service.js';
+import { InstanceService } from './domain/instance.service.js';
+import { ProjectService } from './domain/project.service.js';
+import type { Runtime } from './domain/runtime.js';
+import { VolumeService } from './domain/volume.service.js';
+import { DockerDriver } from './drivers/docker/docker.driver.js';
+import type { Services } from './http/context.js';
+import { buildServer } from './http/server.js';
+import type { Logger } from './logger.js';
+import { Reconciler } from './reconciler/reconciler.js';
+import { openDatabase } from './store/db.js';
+import { Store } from './store/store.js';
+
+export interface Gureum {
+  http: FastifyInstance;
+  services: Services;
+  reconciler: Reconciler;
+  /** Set when this start created the admin without a given password. */
+  generatedAdminPassword: string | undefined;
+  tokenFile: string;
+  stop(): Promise<void>;
+}
+
+export function createRuntime(config: Config): Runtime {
+  const host = config.dockerHost;
+  if (host?.startsWith('tcp://')) {
+    const url = new URL(host.replace(/^tcp:/, 'http:'));
+    return new DockerDriver({ host: url.hostname, port: Number(url.port) });
+  }
+  return new DockerDriver(host ? { socketPath: host.replace(/^unix:\/\//, '') } : {});
+}
+
+/** Wires every part by constructor arguments, in one place. Does not listen. */
+export async function createGureum(config: Config, log: Logger, runtime: Runtime = createRuntime(config)): Promise<Gureum> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const store = new Store(await openDatabase(config.databaseUrl));
+  const events = new EventService(store);
+  const auth = new AuthService(store);
+  const boot = await auth.bootstrap(config.dataDir, config.adminPassword);
+
+  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000 });
+  const projects = new ProjectService(store, events, reconciler);
+  const apps = new AppService(store, events);
+  const services: Services = {
+    auth,
+    projects,
+    apps,
+    instances: new InstanceService(store, projects, apps, events, reconciler),
+    volumes: new VolumeService(store, projects, runtime, events),
+    images: new ImageService(runtime, events),
+    events,
+    runtime,
+    store,
+  };
+  const http = await buildServer(services, log);
+  reconciler.start();
+  return {
+    http,
+    services,
+    reconciler,
+    generatedAdminPassword: boot.generatedPassword,
+    tokenFile: boot.tokenFile,
+    async stop() {
+      reconciler.stop();
+      await http.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+import type { Instance } from '@gureum/contract';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/errors.js';
+import type { Runtime } from '../domain/runtime.js';
+
+interface LogsQuery {
+  component?: string | undefined;
+  replica?: number | undefined;
+  tail?: number | undefined;
+  follow?: string | undefined;
+  timestamps?: string | undefined;
+}
+
+/** Logs of the chosen replicas as text; several replicas' lines are prefixed "component/index | ". */
+export async function streamLogs(runtime: Runtime, instance: Instance, query: LogsQuery, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const chosen = instance.replicas.filter((r) => r.containerId !== null && (query.component === undefined || r.component === query.component) && (query.replica === undefined || r.index === query.replica));
+  if (chosen.length === 0) {
+    throw new DomainError('REPLICA_NOT_FOUND', `instance ${instance.name} has no replica${query.component ? ` of component ${query.component}` : ''}${query.replica !== undefined ? ` with index ${query.replica}` : ''} with logs`);
+  }
+  const follow = query.follow === 'true' || query.follow === '1';
+  const streams: Readable[] = [];
+  for (const r of chosen) {
+    streams.push(await runtime.logs(r.containerId!, { follow, ...(query.tail !== undefined && { tail: query.tail }), timestamps: query.timestamps === 'true' || query.timestamps === '1' }));
+  }
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  const prefix = chosen.length > 1;
+  let open = streams.length;
+  const closeAll = () => streams.forEach((s) => s.destroy());
+  request.raw.on('close', closeAll);
+  streams.forEach((stream, i) => {
+    const label = `${chosen[i]!.component}/${chosen[i]!.index} | `;
+    let partial = '';
+    let finished = false;
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      if (!prefix) return void res.write(chunk);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      if (lines.length > 0) res.write(lines.map((l) => label + l + '\n').join(''));
+    });
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      if (prefix && partial) res.write(label + partial + '\n');
+      partial = '';
+      if (--open === 0) res.end();
+    };
+    stream.once('end', done);
+    stream.once('error', done);
+  });
+}

@@ -1,0 +1,42 @@
+import { buildOpenApi } from '@gureum/contract';
+import type { Handlers } from '../bind.js';
+import type { Services } from '../context.js';
+import { streamEvents } from '../events.stream.js';
+import { streamProgress } from '../progress.stream.js';
+
+type SystemHandlers = Pick<Handlers, 'healthz' | 'readyz' | 'openapi' | 'listNodes' | 'listEvents' | 'streamEvents' | 'listImages' | 'pullImage' | 'loadImage' | 'deleteImage'>;
+
+export function systemHandlers(s: Services): SystemHandlers {
+  let openapi: Record<string, unknown> | undefined;
+  return {
+    healthz: () => Promise.resolve({ status: 'ok' as const, checks: { process: 'ok' } }),
+    readyz: async (_input, { reply }) => {
+      const checks: Record<string, string> = {};
+      await s.store.ping().then(
+        () => (checks.store = 'ok'),
+        (err: Error) => (checks.store = err.message),
+      );
+      await s.runtime.ping().then(
+        () => (checks.engine = 'ok'),
+        (err: Error) => (checks.engine = err.message),
+      );
+      const ok = Object.values(checks).every((v) => v === 'ok');
+      if (!ok) reply.code(503);
+      return { status: ok ? ('ok' as const) : ('unavailable' as const), checks };
+    },
+    openapi: () => Promise.resolve((openapi ??= buildOpenApi())),
+    listNodes: () => s.runtime.nodes(),
+    listEvents: ({ query }) => s.events.list(query),
+    streamEvents: ({ query }, { request, reply }) => streamEvents(s.events, query.project, request, reply),
+    listImages: () => s.images.list(),
+    pullImage: ({ body }, { reply }) => streamProgress(reply, (onProgress) => s.images.pull(body.ref, onProgress).then((image) => ({ status: `pulled ${body.ref}`, image }))),
+    loadImage: (_input, { request, reply }) =>
+      streamProgress(reply, (onProgress) =>
+        s.images.load(request.body as NodeJS.ReadableStream as import('node:stream').Readable, onProgress).then((images) => ({ status: `loaded ${images.flatMap((i) => i.tags).join(', ') || images.map((i) => i.id).join(', ')}`, ...(images[0] && { image: images[0] }) })),
+      ),
+    deleteImage: async ({ params, query }) => {
+      await s.images.delete(params.id, query.force === 'true' || query.force === '1');
+      return { deleted: true as const };
+    },
+  };
+}

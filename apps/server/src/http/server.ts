@@ -1,0 +1,50 @@
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../logger.js';
+import { bindRoutes } from './bind.js';
+import type { Services } from './context.js';
+import { toHttpError } from './errors.js';
+import { registerExec } from './exec.socket.js';
+import { catalogHandlers } from './routes/catalog.routes.js';
+import { instanceHandlers } from './routes/instances.routes.js';
+import { systemHandlers } from './routes/system.routes.js';
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+const UPLOAD_LIMIT = 64 * 1024 * 1024 * 1024;
+
+/** The HTTP API: every contract route, the exec WebSocket, one error handler, one auth hook. */
+export async function buildServer(services: Services, log: Logger): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: JSON_BODY_LIMIT, disableRequestLogging: true, return503OnClosing: true });
+
+  // Image uploads stream straight to the engine: never buffered whole.
+  app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], { bodyLimit: UPLOAD_LIMIT }, (_req, payload, done) => done(null, payload));
+
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config as { public?: boolean } | undefined;
+    if (config?.public !== false) return; // public routes and unknown URLs (404) need no token
+    const header = request.headers.authorization;
+    const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1];
+    // Browsers cannot set headers on WebSocket and EventSource: those may pass ?access_token=.
+    const queryToken = (request.query as { access_token?: string } | undefined)?.access_token;
+    request.principal = await services.auth.authenticate(bearer ?? queryToken);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body, internal } = toHttpError(err);
+    if (internal) request.log.error({ err, url: request.url }, 'request failed');
+    void reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  await app.register(websocket);
+  bindRoutes(app, { ...catalogHandlers(services), ...instanceHandlers(services), ...systemHandlers(services) });
+  registerExec(app, services);
+  return app;
+}

@@ -1,0 +1,83 @@
+import type { ReplicaStatus } from '@gureum/contract';
+import type { InstancePhase, InstanceRecord } from '../domain/records.js';
+import { specHash } from '../domain/render.js';
+import type { ObservedReplica } from '../domain/runtime.js';
+
+export function slotKey(component: string, index: number): string {
+  return `${component}/${index}`;
+}
+
+/** One status per desired replica slot, from what the engine shows. */
+export function replicaStatuses(instance: InstanceRecord, observed: ObservedReplica[], restartCounts: Map<string, number>): ReplicaStatus[] {
+  const statuses: ReplicaStatus[] = [];
+  for (const c of instance.components) {
+    const hash = specHash(c, instance.restartNonce);
+    for (let index = 0; index < c.replicas; index++) {
+      const candidates = observed.filter((o) => o.component === c.name && o.index === index);
+      const o = candidates.find((x) => x.specHash === hash) ?? candidates[0];
+      const restartCount = restartCounts.get(slotKey(c.name, index)) ?? 0;
+      if (!o) {
+        statuses.push({
+          component: c.name,
+          index,
+          containerId: null,
+          state: instance.desiredState === 'stopped' ? 'missing' : 'pending',
+          restartCount,
+          lastExitCode: null,
+          oomKilled: false,
+          health: 'none',
+          startedAt: null,
+          node: null,
+          ip: null,
+          ports: [],
+          specHash: null,
+          current: false,
+        });
+        continue;
+      }
+      statuses.push({
+        component: c.name,
+        index,
+        containerId: o.id,
+        state: o.state,
+        restartCount,
+        lastExitCode: o.exitCode,
+        oomKilled: o.oomKilled,
+        health: o.health,
+        startedAt: o.startedAt,
+        node: o.node,
+        ip: o.ip,
+        ports: o.ports,
+        specHash: o.specHash,
+        current: o.specHash === hash,
+      });
+    }
+  }
+  return statuses;
+}
+
+export function isReady(r: ReplicaStatus): boolean {
+  return r.current && r.state === 'running' && r.health !== 'unhealthy' && r.health !== 'starting';
+}
+
+/** The phase a user sees, with a reason when it is not plainly "running". */
+export function phaseOf(instance: InstanceRecord, replicas: ReplicaStatus[], failure: string | null): { phase: InstancePhase; reason: string | null } {
+  if (instance.deleting) return { phase: 'deleting', reason: 'deleting replicas' };
+  if (instance.desiredState === 'stopped') {
+    const still = replicas.filter((r) => r.state === 'running').length;
+    return still === 0 ? { phase: 'stopped', reason: null } : { phase: 'pending', reason: `stopping ${still} replica(s)` };
+  }
+  if (failure !== null) return { phase: 'failed', reason: failure };
+  const desired = replicas.length;
+  if (desired === 0) return { phase: 'stopped', reason: 'scaled to 0 replicas' };
+  const ready = replicas.filter(isReady).length;
+  if (ready === desired) return { phase: 'running', reason: null };
+  const troubled = replicas.find((r) => r.restartCount > 0 && !isReady(r)) ?? replicas.find((r) => r.health === 'unhealthy');
+  const count = `${ready}/${desired} replicas ready`;
+  if (troubled) {
+    const what = troubled.health === 'unhealthy' ? 'is unhealthy' : troubled.oomKilled ? 'was killed for lack of memory' : troubled.lastExitCode !== null ? `exited with code ${troubled.lastExitCode}` : `is ${troubled.state}`;
+    return { phase: 'degraded', reason: `${count}; ${troubled.component}/${troubled.index} ${what} (restarted ${troubled.restartCount} times)` };
+  }
+  if (ready > 0) return { phase: 'degraded', reason: count };
+  return { phase: 'pending', reason: `starting: ${count}` };
+}

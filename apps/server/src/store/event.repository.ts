@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { EventType } from '@gureum/contract';
+import type { EventRecord } from '../domain/records.js';
+import type { Database } from './tables.js';
+
+export interface EventFilter {
+  project?: string;
+  instance?: string;
+  type?: string;
+  afterId?: number;
+  sinceTime?: string;
+  limit: number;
+}
+
+export class EventRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(e: Omit<EventRecord, 'id'>): Promise<EventRecord> {
+    const row = await this.db
+      .insertInto('events')
+      .values({ time: e.time, type: e.type, project: e.project, instance: e.instance, message: e.message, data: JSON.stringify(e.data) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...e, id: Number(row.id) };
+  }
+
+  async list(filter: EventFilter): Promise<EventRecord[]> {
+    let query = this.db.selectFrom('events').selectAll();
+    if (filter.project !== undefined) query = query.where('project', '=', filter.project);
+    if (filter.instance !== undefined) query = query.where('instance', '=', filter.instance);
+    if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+    if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
+    if (filter.sinceTime !== undefined) query = query.where('time', '>=', filter.sinceTime);
+    const rows = await query.orderBy('id').limit(filter.limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), time: r.time, type: r.type as EventType, project: r.project, instance: r.instance, message: r.message, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+}

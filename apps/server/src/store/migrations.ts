@@ -1,0 +1,57 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './tables.js';
+
+/** Numbered migrations, each applied once inside its own transaction. Append; never edit one that shipped. */
+export const migrations: { id: number; name: string; statements: string[] }[] = [
+  {
+    id: 1,
+    name: 'core',
+    statements: [
+      `CREATE TABLE users (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+        is_admin INTEGER NOT NULL DEFAULT 0, disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
+      ) STRICT`,
+      `CREATE TABLE tokens (
+        id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, name TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, expires_at TEXT, last_used_at TEXT
+      ) STRICT`,
+      `CREATE TABLE projects (
+        name TEXT PRIMARY KEY, description TEXT NOT NULL DEFAULT '', deleting INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
+      ) STRICT`,
+      `CREATE TABLE apps (
+        name TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, parameters TEXT NOT NULL,
+        components TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+      ) STRICT`,
+      `CREATE TABLE instances (
+        id TEXT PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(name), name TEXT NOT NULL,
+        app TEXT NOT NULL REFERENCES apps(name), app_version INTEGER NOT NULL, parameters TEXT NOT NULL,
+        replicas_override TEXT, env TEXT NOT NULL, components TEXT NOT NULL,
+        desired_state TEXT NOT NULL CHECK (desired_state IN ('running', 'stopped')),
+        deleting INTEGER NOT NULL DEFAULT 0, generation INTEGER NOT NULL, restart_nonce INTEGER NOT NULL DEFAULT 0,
+        phase TEXT NOT NULL, reason TEXT, observed TEXT NOT NULL, observed_at TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (project, name)
+      ) STRICT`,
+      `CREATE TABLE volumes (
+        project TEXT NOT NULL REFERENCES projects(name), name TEXT NOT NULL, created_at TEXT NOT NULL,
+        PRIMARY KEY (project, name)
+      ) STRICT`,
+      `CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, type TEXT NOT NULL, project TEXT, instance TEXT,
+        message TEXT NOT NULL, data TEXT NOT NULL
+      ) STRICT`,
+      `CREATE INDEX events_project_instance ON events (project, instance, id)`,
+    ],
+  },
+];
+
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  await sql`CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`.execute(db);
+  const applied = new Set((await db.selectFrom('schema_migrations').select('id').execute()).map((r) => r.id));
+  for (const migration of migrations) {
+    if (applied.has(migration.id)) continue;
+    await db.transaction().execute(async (trx) => {
+      for (const statement of migration.statements) await sql.raw(statement).execute(trx);
+      await trx.insertInto('schema_migrations').values({ id: migration.id, name: migration.name, applied_at: new Date().toISOString() }).execute();
+    });
+  }
+}

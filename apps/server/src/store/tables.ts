@@ -1,0 +1,88 @@
+import type { Generated } from 'kysely';
+
+/** Row shapes of the state database. JSON columns hold text; repositories parse them. */
+export interface Database {
+  schema_migrations: { id: number; name: string; applied_at: string };
+  users: UsersTable;
+  tokens: TokensTable;
+  projects: ProjectsTable;
+  apps: AppsTable;
+  instances: InstancesTable;
+  volumes: VolumesTable;
+  events: EventsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  password_hash: string;
+  is_admin: number;
+  disabled: number;
+  created_at: string;
+}
+
+export interface TokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  hash: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface ProjectsTable {
+  name: string;
+  description: string;
+  deleting: number;
+  created_at: string;
+}
+
+export interface AppsTable {
+  name: string;
+  title: string;
+  description: string;
+  parameters: string;
+  components: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InstancesTable {
+  id: string;
+  project: string;
+  name: string;
+  app: string;
+  app_version: number;
+  parameters: string;
+  replicas_override: string | null;
+  env: string;
+  components: string;
+  desired_state: 'running' | 'stopped';
+  deleting: number;
+  generation: number;
+  restart_nonce: number;
+  phase: string;
+  reason: string | null;
+  observed: string;
+  observed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VolumesTable {
+  project: string;
+  name: string;
+  created_at: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  time: string;
+  type: string;
+  project: string | null;
+  instance: string | null;
+  message: string;
+  data: string;
+}

@@ -1,0 +1,48 @@
+/**
+ * The one catalogue of error codes Gureum answers with. Each code is stable (clients match
+ * on it) and carries the HTTP status the API maps it to. The domain throws codes, never
+ * statuses; the HTTP layer looks the status up here.
+ */
+export const errorCatalog = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  PARAMETER_INVALID: 400,
+  REPLICAS_INVALID: 400,
+  IMAGE_LOAD_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ROUTE_NOT_FOUND: 404,
+  PROJECT_NOT_FOUND: 404,
+  APP_NOT_FOUND: 404,
+  INSTANCE_NOT_FOUND: 404,
+  VOLUME_NOT_FOUND: 404,
+  IMAGE_NOT_FOUND: 404,
+  REPLICA_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PROJECT_EXISTS: 409,
+  APP_EXISTS: 409,
+  INSTANCE_EXISTS: 409,
+  VOLUME_EXISTS: 409,
+  PROJECT_NOT_EMPTY: 409,
+  APP_IN_USE: 409,
+  IMAGE_IN_USE: 409,
+  VOLUME_IN_USE: 409,
+  PORT_CONFLICT: 409,
+  INSTANCE_NOT_RUNNING: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IMAGE_PULL_FAILED: 502,
+  ENGINE_UNAVAILABLE: 503,
+  NOT_READY: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export function statusOf(code: ErrorCode): number {
+  return errorCatalog[code];
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCatalog, value);
+}

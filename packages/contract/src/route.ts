@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One API operation. The same object gives the server its validation, the OpenAPI document
+ * its operation and the typed client its method.
+ */
+export interface RouteSpec {
+  method: HttpMethod;
+  /** Fastify-style path: `/api/v1/projects/:project`. */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Absent for routes that answer a stream. */
+  response?: z.ZodType;
+  /** Success status. */
+  status: number;
+  /** How a non-JSON answer or request flows. */
+  stream?: 'ndjson' | 'sse' | 'text' | 'websocket';
+  /** The request body is raw bytes of this media type (streamed, never buffered whole). */
+  upload?: string;
+  /** Reachable without a token. */
+  public?: boolean;
+}
+
+export function defineRoute<const T extends RouteSpec>(spec: T): T {
+  return spec;
+}
+
+type Field<K extends string, S> = S extends z.ZodType ? { [k in K]: z.input<S> } : { [k in K]?: never };
+type OptionalField<K extends string, S> = S extends z.ZodType ? { [k in K]?: z.input<S> } : { [k in K]?: never };
+
+/** What a caller passes for a route. */
+export type RouteInput<R extends RouteSpec> = Field<'params', R['params']> &
+  OptionalField<'query', R['query']> &
+  Field<'body', R['body']>;
+
+/** What a route answers. */
+export type RouteOutput<R extends RouteSpec> = R['response'] extends z.ZodType ? z.output<R['response']> : unknown;
+
+/** `/a/:b` -> `/a/{b}` */
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z_]+)/g, '{$1}');
+}
+
+/** Fill `:name` segments, URL-encoded. */
+export function fillPath(path: string, params: Record<string, unknown> | undefined): string {
+  return path.replace(/:([A-Za-z_]+)/g, (_m, key: string) => {
+    const value = params?.[key];
+    if (value === undefined || value === null) throw new Error(`missing path parameter ${key}`);
+    return encodeURIComponent(String(value as string | number));
+  });
+}

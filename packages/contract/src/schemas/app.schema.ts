@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { Name, Timestamp } from './common.schema.js';
+
+/** Parameter names are identifiers so that `{{name}}` substitutions read clearly. */
+export const ParamName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'must be an identifier (letters, digits, _)' });
+
+const paramBase = {
+  name: ParamName,
+  title: z.string().max(200).optional(),
+  description: z.string().max(2000).optional(),
+  required: z.boolean().optional().describe('A value must be given at launch when there is no default'),
+};
+
+export const ParameterSpec = z.discriminatedUnion('type', [
+  z.object({ ...paramBase, type: z.literal('string'), default: z.string().optional(), pattern: z.string().optional() }).strict(),
+  z
+    .object({
+      ...paramBase,
+      type: z.literal('integer'),
+      default: z.number().int().optional(),
+      min: z.number().int().optional(),
+      max: z.number().int().optional(),
+    })
+    .strict(),
+  z.object({ ...paramBase, type: z.literal('boolean'), default: z.boolean().optional() }).strict(),
+  z
+    .object({ ...paramBase, type: z.literal('enum'), values: z.array(z.string().min(1)).min(1), default: z.string().optional() })
+    .strict(),
+]);
+export type ParameterSpec = z.infer<typeof ParameterSpec>;
+
+/** An image reference: [registry[:port]/]repo[:tag][@digest]. */
+export const ImageRef = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/, { message: 'is not a valid image reference' });
+
+export const PortSpec = z
+  .object({
+    name: Name,
+    containerPort: z.number().int().min(1).max(65535),
+    protocol: z.enum(['tcp', 'udp']).default('tcp'),
+    hostPort: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .describe('Publish on this fixed host port (only with one replica); omit to keep the port inside the project network'),
+    publish: z.boolean().optional().describe('Publish on a free host port chosen by the engine'),
+  })
+  .strict();
+export type PortSpec = z.infer<typeof PortSpec>;
+
+export const ParamRef = z.object({ param: ParamName }).strict();
+
+export const HealthCheck = z
+  .object({
+    command: z.array(z.string()).min(1).describe('Run in the container; exit 0 means healthy'),
+    intervalSeconds: z.number().positive().max(3600).default(10),
+    timeoutSeconds: z.number().positive().max(3600).default(5),
+    retries: z.number().int().min(1).max(100).default(3),
+    startPeriodSeconds: z.number().min(0).max(3600).default(0),
+  })
+  .strict();
+
+export const VolumeMount = z
+  .object({
+    volume: z.string().min(1).describe('A project volume name; may contain {{param}}'),
+    mountPath: z.string().regex(/^\/[^\0]*$/, { message: 'must be an absolute path' }),
+    readOnly: z.boolean().optional(),
+  })
+  .strict();
+
+export const Resources = z
+  .object({
+    cpus: z.number().positive().max(1024).optional().describe('CPU cores, e.g. 0.5'),
+    memoryBytes: z.number().int().min(6 * 1024 * 1024).optional().describe('Memory limit in bytes (at least 6 MiB)'),
+  })
+  .strict();
+
+export const ComponentSpec = z
+  .object({
+    name: Name,
+    image: ImageRef,
+    command: z.array(z.string()).optional().describe('Replaces the image entrypoint; items may contain {{param}}'),
+    args: z.array(z.string()).optional().describe('Replaces the image CMD; items may contain {{param}}'),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional(),
+    ports: z.array(PortSpec).optional(),
+    replicas: z.union([z.number().int().min(0).max(100), ParamRef]).default(1),
+    resources: Resources.optional(),
+    volumes: z.array(VolumeMount).optional(),
+    healthCheck: HealthCheck.optional(),
+  })
+  .strict();
+export type ComponentSpec = z.infer<typeof ComponentSpec>;
+
+export const AppBody = z
+  .object({
+    title: z.string().max(200).optional(),
+    description: z.string().max(10000).optional(),
+    parameters: z.array(ParameterSpec).default([]),
+    components: z.array(ComponentSpec).min(1).max(20),
+  })
+  .strict();
+
+export const AppCreate = AppBody.extend({ name: Name }).strict();
+export type AppCreate = z.infer<typeof AppCreate>;
+export type AppCreateInput = z.input<typeof AppCreate>;
+
+export const AppUpdate = AppBody;
+export type AppUpdate = z.infer<typeof AppUpdate>;
+
+export const App = z.object({
+  name: Name,
+  title: z.string(),
+  description: z.string(),
+  parameters: z.array(ParameterSpec),
+  components: z.array(ComponentSpec),
+  version: z.number().int().describe('Increments on every update'),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type App = z.infer<typeof App>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { Timestamp } from './common.schema.js';
+
+export const EventType = z.enum([
+  'project.created',
+  'project.deleted',
+  'app.created',
+  'app.updated',
+  'app.deleted',
+  'instance.created',
+  'instance.updated',
+  'instance.scaled',
+  'instance.started',
+  'instance.stopped',
+  'instance.restarted',
+  'instance.deleted',
+  'instance.failed',
+  'instance.phase_changed',
+  'replica.started',
+  'replica.died',
+  'replica.restarted',
+  'replica.oom_killed',
+  'replica.replaced',
+  'replica.removed',
+  'replica.health_changed',
+  'volume.created',
+  'volume.deleted',
+  'image.pulled',
+  'image.loaded',
+  'image.deleted',
+  'engine.unreachable',
+  'engine.reachable',
+]);
+export type EventType = z.infer<typeof EventType>;
+
+export const Event = z.object({
+  id: z.number().int(),
+  time: Timestamp,
+  type: EventType,
+  project: z.string().nullable(),
+  instance: z.string().nullable(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type Event = z.infer<typeof Event>;
+
+export const EventsQuery = z.object({
+  project: z.string().optional(),
+  instance: z.string().optional(),
+  since: z.string().optional().describe('An event id (events after it) or an ISO time'),
+  type: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ImageRef } from './app.schema.js';
+import { Timestamp } from './common.schema.js';
+
+export const ImagePull = z.object({ ref: ImageRef }).strict();
+
+export const Image = z.object({
+  id: z.string(),
+  tags: z.array(z.string()),
+  sizeBytes: z.number(),
+  createdAt: Timestamp,
+});
+export type Image = z.infer<typeof Image>;
+
+export const ImageParams = z.object({ id: z.string().min(1).max(512) });
+
+/** One line of the NDJSON stream answered by pull and load. */
+export const ImageProgress = z.object({
+  status: z.string(),
+  id: z.string().optional(),
+  current: z.number().optional(),
+  total: z.number().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  image: Image.optional().describe('On the last line of a successful pull or load'),
+});
+export type ImageProgress = z.infer<typeof ImageProgress>;
