@@ -109,6 +109,11 @@ show_log_tail() {
   fi
 }
 
+# --- not root and the socket is not ours to use: nothing to wait for ------------------
+if ! is_root && [ -S /var/run/docker.sock ] && ! [ -w /var/run/docker.sock ]; then
+  explain_and_fail "permission denied on /var/run/docker.sock"
+fi
+
 # --- someone is already starting an engine: wait for it ---------------------------
 if default_dockerd_running; then
   if wait_for_engine "$start_timeout"; then exit 0; fi

@@ -31,7 +31,7 @@ export function defineRoute<const T extends RouteSpec>(spec: T): T {
   return spec;
 }
 
-type Field<K extends string, S> = S extends z.ZodType ? { [k in K]: z.input<S> } : { [k in K]?: never };
+type Field<K extends string, S> = S extends z.ZodType ? (undefined extends z.input<S> ? { [k in K]?: z.input<S> } : { [k in K]: z.input<S> }) : { [k in K]?: never };
 type OptionalField<K extends string, S> = S extends z.ZodType ? { [k in K]?: z.input<S> } : { [k in K]?: never };
 
 /** What a caller passes for a route. */

@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.js';
 import { bindRoutes } from './bind.js';
 import type { Services } from './context.js';
@@ -14,7 +14,7 @@ const UPLOAD_LIMIT = 64 * 1024 * 1024 * 1024;
 
 /** The HTTP API: every contract route, the exec WebSocket, one error handler, one auth hook. */
 export async function buildServer(services: Services, log: Logger): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: JSON_BODY_LIMIT, disableRequestLogging: true, return503OnClosing: true });
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: JSON_BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
 
   // Image uploads stream straight to the engine: never buffered whole.
   app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], { bodyLimit: UPLOAD_LIMIT }, (_req, payload, done) => done(null, payload));
