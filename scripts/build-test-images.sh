@@ -50,6 +50,11 @@ up_to_date() {
 
 up_to_date && exit 0
 
+# One builder at a time; a waiter re-checks and usually finds the image built.
+exec 8>>"${TMPDIR:-/tmp}/gureum-test-images.lock"
+flock -w 300 8 || die "timed out waiting for another build-test-images.sh"
+up_to_date && exit 0
+
 # If :latest is already right and only the :1 tag is missing/stale, just retag.
 if [ "$(label_of "$repo:latest" io.gureum.test-image-version)" = "$IMAGE_VERSION" ] &&
   [ "$(label_of "$repo:latest" io.gureum.test-image-busybox)" = "$busybox_version" ]; then

@@ -75,12 +75,22 @@ live_pid_from() {
   fi
 }
 
+# Pids of processes whose command name is $1 (no procps needed).
+pids_named() {
+  local f
+  for f in /proc/[0-9]*/comm; do
+    [ "$(cat "$f" 2>/dev/null || true)" = "$1" ] || continue
+    f=${f#/proc/}
+    echo "${f%/comm}"
+  done
+}
+
 # Is a dockerd for the default engine running? (Private test daemons that use their own
 # --data-root are ignored.)
 default_dockerd_running() {
   [ -n "$(live_pid_from /var/run/docker.pid dockerd)" ] && return 0
   local pid args
-  for pid in $(pgrep -x dockerd 2>/dev/null || true); do
+  for pid in $(pids_named dockerd); do
     args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
     case "$args" in
       *--data-root*) ;;
@@ -102,6 +112,22 @@ wait_for_engine() { # $1 = seconds, $2 = optional pid that must stay alive
   engine_up
 }
 
+# While a default dockerd is running, wait for it to answer. Returns 0 once it answers,
+# 3 if it went away (e.g. it was shutting down: the caller may start a new one), and
+# dies if it is still there but silent after the timeout.
+wait_for_running_dockerd() {
+  local deadline=$((SECONDS + start_timeout))
+  while default_dockerd_running; do
+    engine_up && return 0
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      die "a dockerd process is running but 'docker info' did not answer within ${start_timeout}s; not starting a second one. Check its log (ours: $log_file) or stop it and re-run."
+    fi
+    sleep 1
+  done
+  engine_up && return 0
+  return 3
+}
+
 show_log_tail() {
   if [ -r "$log_file" ]; then
     say "last lines of $log_file:"
@@ -115,12 +141,16 @@ if ! is_root && [ -S /var/run/docker.sock ] && ! [ -w /var/run/docker.sock ]; th
 fi
 
 # --- someone is already starting an engine: wait for it ---------------------------
-if default_dockerd_running; then
-  if wait_for_engine "$start_timeout"; then exit 0; fi
-  die "a dockerd process is running but 'docker info' did not answer within ${start_timeout}s; not starting a second one. Check its log (ours: $log_file) or stop it and re-run."
-fi
+wait_for_running_dockerd && exit 0
 
 is_root || explain_and_fail "not running as root"
+
+# One starter at a time (tests may call this in parallel); the others wait, then re-check.
+lock_file=/run/lock/gureum-ensure-docker.lock
+[ -d /run/lock ] || lock_file=/tmp/gureum-ensure-docker.lock
+exec 7>>"$lock_file"
+flock -w 900 7 || die "timed out waiting for another ensure-docker.sh ($lock_file)"
+wait_for_running_dockerd && exit 0
 
 # --- systemd-managed machine ---------------------------------------------------------
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1 &&
@@ -167,8 +197,7 @@ if ! command -v dockerd >/dev/null 2>&1; then
   fi
   command -v dockerd >/dev/null 2>&1 || die "docker.io is installed but dockerd is still not on PATH ($PATH)"
   # The package's postinst may have started an engine through its init script.
-  if default_dockerd_running && wait_for_engine "$start_timeout"; then exit 0; fi
-  engine_up && exit 0
+  wait_for_running_dockerd && exit 0
 fi
 command -v docker >/dev/null 2>&1 || die "dockerd exists but there is no docker CLI on PATH; install docker.io (or docker-ce-cli)"
 
@@ -186,8 +215,13 @@ fi
 # --- start dockerd detached ----------------------------------------------------------
 mkdir -p "$(dirname "$log_file")"
 echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) ensure-docker.sh starting dockerd" >>"$log_file"
+# Detached (own session, no controlling tty, SIGHUP ignored) and with every inherited
+# descriptor beyond stdio closed, so the daemon holds neither our lock nor a caller's pipe.
 # shellcheck disable=SC2086 # GUREUM_DOCKERD_ARGS is meant to be word-split
-setsid nohup dockerd ${GUREUM_DOCKERD_ARGS:-} </dev/null >>"$log_file" 2>&1 &
+# shellcheck disable=SC2016 # expanded by the inner bash
+setsid nohup bash -c '
+  for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+  exec "$@"' gureum-dockerd dockerd ${GUREUM_DOCKERD_ARGS:-} </dev/null >>"$log_file" 2>&1 &
 dockerd_pid=$!
 disown "$dockerd_pid" 2>/dev/null || true
 

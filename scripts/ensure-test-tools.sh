@@ -106,7 +106,7 @@ for p in "${missing[@]}"; do
     if systemctl is-active --quiet "$svc" 2>/dev/null; then
       systemctl stop "$svc" >/dev/null 2>&1 || say "could not stop service $svc"
     fi
-  elif [ -x "/etc/init.d/$svc" ] && pgrep -x "$svc" >/dev/null 2>&1; then
+  elif [ -x "/etc/init.d/$svc" ] && grep -qx "$svc" /proc/[0-9]*/comm 2>/dev/null; then
     "/etc/init.d/$svc" stop >/dev/null 2>&1 || say "could not stop service $svc"
   fi
 done

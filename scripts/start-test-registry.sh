@@ -80,6 +80,11 @@ wait_up() { # $1 = pid that must stay alive (optional)
   registry_up
 }
 
+# One starter at a time; the others wait and then find it running.
+mkdir -p "$state_dir"
+exec 9>>"$state_dir/.lock"
+flock -w 300 9 || die "timed out waiting for another start-test-registry.sh ($state_dir/.lock)"
+
 started=""
 if ! registry_up; then
   pid=$(live_registry_pid)
@@ -115,7 +120,11 @@ http:
     X-Content-Type-Options: [nosniff]
 EOF
     echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) start-test-registry.sh" >>"$log_file"
-    setsid nohup "$registry_bin" serve "$config" </dev/null >>"$log_file" 2>&1 &
+    # Detached, with inherited descriptors beyond stdio closed (our lock, callers' pipes).
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    setsid nohup bash -c '
+      for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+      exec "$@"' gureum-test-registry "$registry_bin" serve "$config" </dev/null >>"$log_file" 2>&1 &
     pid=$!
     disown "$pid" 2>/dev/null || true
     echo "$pid" >"$pid_file"

@@ -8,7 +8,7 @@ bash scripts/build-test-images.sh
 bash scripts/start-test-registry.sh
 
 echo "gureum: type-checking, linting, looking for import cycles" >&2
-npx tsc -p apps/server/tsconfig.test.json --noEmit
+npx tsc -p tsconfig.json
 npx eslint --max-warnings 0 .
 npx madge --circular --extensions ts --ts-config tsconfig.base.json apps/server/src packages/contract/src >/dev/null || {
   npx madge --circular --extensions ts --ts-config tsconfig.base.json apps/server/src packages/contract/src

@@ -1,4 +1,4 @@
-import { fillPath, type RouteInput, type RouteOutput } from './route.js';
+import { fillPath, toParam, type RouteInput, type RouteOutput } from './route.js';
 import { routes, type RouteId, type Routes } from './routes.js';
 
 /** An error answered by the API (or a transport failure, with status 0 and code NETWORK). */
@@ -37,7 +37,7 @@ export class GureumClient {
     const route = routes[id];
     const url = new URL(fillPath(route.path, params), this.options.baseUrl);
     for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value as string));
+      if (value !== undefined) url.searchParams.set(key, toParam(value));
     }
     return url.toString();
   }

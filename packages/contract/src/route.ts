@@ -52,6 +52,13 @@ export function fillPath(path: string, params: Record<string, unknown> | undefin
   return path.replace(/:([A-Za-z_]+)/g, (_m, key: string) => {
     const value = params?.[key];
     if (value === undefined || value === null) throw new Error(`missing path parameter ${key}`);
-    return encodeURIComponent(String(value as string | number));
+    return encodeURIComponent(toParam(value));
   });
+}
+
+/** A path or query value as text. */
+export function toParam(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }

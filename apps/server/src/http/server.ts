@@ -14,7 +14,8 @@ const UPLOAD_LIMIT = 64 * 1024 * 1024 * 1024;
 
 /** The HTTP API: every contract route, the exec WebSocket, one error handler, one auth hook. */
 export async function buildServer(services: Services, log: Logger): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: JSON_BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
+  const logger: FastifyBaseLogger = log;
+  const app = Fastify({ loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
 
   // Image uploads stream straight to the engine: never buffered whole.
   app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], { bodyLimit: UPLOAD_LIMIT }, (_req, payload, done) => done(null, payload));

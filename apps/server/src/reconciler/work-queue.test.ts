@@ -5,7 +5,7 @@ import { WorkQueue } from './work-queue.js';
 describe('WorkQueue', () => {
   it('runs a key once however often it is enqueued while waiting', async () => {
     const seen: string[] = [];
-    const q = new WorkQueue(async (k) => void seen.push(k), 1, () => {});
+    const q = new WorkQueue((k) => Promise.resolve(void seen.push(k)), 1, () => {});
     q.enqueue('busy');
     q.enqueue('a');
     q.enqueue('b');
@@ -43,9 +43,10 @@ describe('WorkQueue', () => {
     const errors: string[] = [];
     const done: string[] = [];
     const q = new WorkQueue(
-      async (k) => {
-        if (k === 'bad') throw new Error('boom');
+      (k) => {
+        if (k === 'bad') return Promise.reject(new Error('boom'));
         done.push(k);
+        return Promise.resolve();
       },
       2,
       (k) => errors.push(k),
@@ -60,7 +61,7 @@ describe('WorkQueue', () => {
   it('delays a key', async () => {
     const seen: number[] = [];
     const start = Date.now();
-    const q = new WorkQueue(async () => void seen.push(Date.now() - start), 1, () => {});
+    const q = new WorkQueue(() => Promise.resolve(void seen.push(Date.now() - start)), 1, () => {});
     q.enqueue('a', 50);
     await new Promise((r) => setTimeout(r, 120));
     assert.equal(seen.length, 1);

@@ -47,7 +47,9 @@ export function engineMessage(err: unknown): string {
   if (typeof json === 'string' && json.trim() !== '') return json.trim();
   if (Buffer.isBuffer(json) && json.length > 0) return json.toString('utf8').trim();
   const msg = typeof e.message === 'string' ? e.message : String(err);
-  return msg.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').trim();
+  const text = msg.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').trim();
+  if (text !== '' && text !== '[object Object]') return text;
+  return e.statusCode !== undefined ? `HTTP ${e.statusCode}${e.reason ? ` (${e.reason})` : ''} with no message` : msg;
 }
 
 export function isConnectionError(err: unknown): boolean {

@@ -68,6 +68,13 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
+/** What the container list tells of a container that any change listReplicas reports would alter. */
+function summaryKey(s: Docker.ContainerInfo): string {
+  const ips = Object.values(s.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress);
+  const ports = (s.Ports ?? []).map((p) => `${p.PrivatePort}/${p.Type}:${p.PublicPort ?? ''}`);
+  return `${s.State}|${s.Status}|${ips.join(',')}|${ports.join(',')}`;
+}
+
 /** Runtime on one Docker engine, local (unix socket) or remote (TCP). */
 export class DockerDriver implements Runtime {
   readonly kind = 'docker';
@@ -78,6 +85,8 @@ export class DockerDriver implements Runtime {
   private nodeName: Promise<string> | undefined;
   /** In-flight network creations: concurrent ensureNetwork calls of this process share one. */
   private readonly networkCreations = new Map<string, Promise<void>>();
+  /** Last inspect of each container, keyed by what the list said of it then. */
+  private readonly observedCache = new Map<string, { key: string; replica: ObservedReplica }>();
 
   constructor(options: DockerDriverOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -125,7 +134,14 @@ export class DockerDriver implements Runtime {
   }
 
   async ping(): Promise<void> {
-    await this.call('ping', (signal) => this.untyped.ping({ abortSignal: signal }));
+    try {
+      await this.withDeadline((signal) => this.untyped.ping({ abortSignal: signal }));
+    } catch (err) {
+      // Whatever answers without a Docker "OK" is no usable engine.
+      const mapped = toDomainError(err, this.engine, 'ping');
+      if (mapped.code === 'ENGINE_UNAVAILABLE') throw mapped;
+      throw new DomainError('ENGINE_UNAVAILABLE', `the Docker engine at ${this.engine} does not answer: ${engineMessage(err)}`, { engine: this.engine });
+    }
   }
 
   async nodes(): Promise<NodeInfo[]> {
@@ -264,9 +280,25 @@ export class DockerDriver implements Runtime {
       this.docker.listContainers({ all: true, filters: { label: labels }, abortSignal: signal }),
     );
     const node = await this.node();
-    // The list lacks exit code, OOM, health and start time: inspect each, a bounded number at a time.
-    const infos = await mapBounded(summaries, INSPECT_CONCURRENCY, (s) => this.inspectOrNull(s.Id));
-    return infos.flatMap((info) => (info ? [toObservedReplica(info, node)] : []));
+    // The list lacks exit code, OOM, health and start time, so each container is inspected (a
+    // bounded number at a time) -- unless its State and Status text ("Up 3 minutes (healthy)",
+    // "Exited (3) 2 seconds ago") are what they were at its last inspect: then nothing it reports has changed.
+    const observed = await mapBounded(summaries, INSPECT_CONCURRENCY, async (s) => {
+      const key = summaryKey(s);
+      const cached = this.observedCache.get(s.Id);
+      if (cached?.key === key) return cached.replica;
+      const info = await this.inspectOrNull(s.Id);
+      if (!info) return null;
+      const replica = toObservedReplica(info, node);
+      this.observedCache.set(s.Id, { key, replica });
+      return replica;
+    });
+    const present = new Set(summaries.map((s) => s.Id));
+    for (const [id, { replica }] of this.observedCache) {
+      const inScope = (!filter.project || replica.project === filter.project) && (!filter.instanceId || replica.instanceId === filter.instanceId);
+      if (inScope && !present.has(id)) this.observedCache.delete(id);
+    }
+    return observed.flatMap((r) => (r ? [structuredClone(r)] : []));
   }
 
   /** null when the container vanished between the list and the inspect. */
@@ -356,6 +388,7 @@ export class DockerDriver implements Runtime {
   }
 
   async removeReplica(id: string): Promise<void> {
+    this.observedCache.delete(id);
     try {
       await this.withDeadline((signal) => this.docker.getContainer(id).remove({ force: true, v: true, abortSignal: signal }));
     } catch (err) {

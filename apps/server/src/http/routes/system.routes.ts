@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { buildOpenApi } from '@gureum/contract';
 import type { Handlers } from '../bind.js';
 import type { Services } from '../context.js';
@@ -32,7 +33,7 @@ export function systemHandlers(s: Services): SystemHandlers {
     pullImage: ({ body }, { reply }) => streamProgress(reply, (onProgress) => s.images.pull(body.ref, onProgress).then((image) => ({ status: `pulled ${body.ref}`, image }))),
     loadImage: (_input, { request, reply }) =>
       streamProgress(reply, (onProgress) =>
-        s.images.load(request.body as NodeJS.ReadableStream as import('node:stream').Readable, onProgress).then((images) => ({ status: `loaded ${images.flatMap((i) => i.tags).join(', ') || images.map((i) => i.id).join(', ')}`, ...(images[0] && { image: images[0] }) })),
+        s.images.load(request.body as Readable, onProgress).then((images) => ({ status: `loaded ${images.flatMap((i) => i.tags).join(', ') || images.map((i) => i.id).join(', ')}`, ...(images[0] && { image: images[0] }) })),
       ),
     deleteImage: async ({ params, query }) => {
       await s.images.delete(params.id, query.force === 'true' || query.force === '1');
