@@ -38,7 +38,9 @@ export function bindRoutes(app: FastifyInstance, handlers: Handlers): void {
         };
         const result = await handler(input, { request, reply });
         if (route.stream) return reply;
-        return reply.code(route.status).send(result);
+        // A handler may answer another status itself (readyz: 503); otherwise the route's.
+        if (reply.statusCode === 200) reply.code(route.status);
+        return reply.send(result);
       },
     });
   }

@@ -56,12 +56,23 @@ export function replicaStatuses(instance: InstanceRecord, observed: ObservedRepl
   return statuses;
 }
 
-export function isReady(r: ReplicaStatus): boolean {
-  return r.current && r.state === 'running' && r.health !== 'unhealthy' && r.health !== 'starting';
+/** Answers requests: running, and neither failing nor still starting its health check (whatever its spec). */
+export function isServing(r: ReplicaStatus): boolean {
+  return r.state === 'running' && r.health !== 'unhealthy' && r.health !== 'starting';
 }
 
-/** The phase a user sees, with a reason when it is not plainly "running". */
-export function phaseOf(instance: InstanceRecord, replicas: ReplicaStatus[], failure: string | null): { phase: InstancePhase; reason: string | null } {
+/** Serving, and running the instance's current spec. */
+export function isReady(r: ReplicaStatus): boolean {
+  return r.current && isServing(r);
+}
+
+/**
+ * The phase a user sees, with a reason when it is not plainly "running". A rollout in progress
+ * (replicas of an older spec still serving) is "running" as long as something serves; a replica
+ * that keeps failing makes the instance "degraded", naming the replica and why. `failure` is
+ * what needs the user (the instance is "failed"); `trouble` what the reconciler retries.
+ */
+export function phaseOf(instance: InstanceRecord, replicas: ReplicaStatus[], failure: string | null, trouble: string | null = null): { phase: InstancePhase; reason: string | null } {
   if (instance.deleting) return { phase: 'deleting', reason: 'deleting replicas' };
   if (instance.desiredState === 'stopped') {
     const still = replicas.filter((r) => r.state === 'running').length;
@@ -72,12 +83,21 @@ export function phaseOf(instance: InstanceRecord, replicas: ReplicaStatus[], fai
   if (desired === 0) return { phase: 'stopped', reason: 'scaled to 0 replicas' };
   const ready = replicas.filter(isReady).length;
   if (ready === desired) return { phase: 'running', reason: null };
-  const troubled = replicas.find((r) => r.restartCount > 0 && !isReady(r)) ?? replicas.find((r) => r.health === 'unhealthy');
-  const count = `${ready}/${desired} replicas ready`;
+
+  const serving = replicas.filter(isServing).length;
+  const count = `${serving}/${desired} replicas ready`;
+  const updating = replicas.some((r) => r.containerId !== null && !r.current);
+  const progress = `${ready}/${desired} replicas run the new spec`;
+  if (trouble !== null) return { phase: 'degraded', reason: `${count}; ${trouble}` };
+  const failing = (r: ReplicaStatus) => !isServing(r) && (r.restartCount > 0 || r.lastExitCode !== null || r.oomKilled);
+  const troubled = replicas.find((r) => r.current && failing(r)) ?? replicas.find(failing) ?? replicas.find((r) => r.health === 'unhealthy');
   if (troubled) {
     const what = troubled.health === 'unhealthy' ? 'is unhealthy' : troubled.oomKilled ? 'was killed for lack of memory' : troubled.lastExitCode !== null ? `exited with code ${troubled.lastExitCode}` : `is ${troubled.state}`;
-    return { phase: 'degraded', reason: `${count}; ${troubled.component}/${troubled.index} ${what} (restarted ${troubled.restartCount} times)` };
+    const n = troubled.restartCount;
+    const restarts = n === 0 ? '' : n === 1 ? ' (restarted once)' : ` (restarted ${n} times)`;
+    return { phase: 'degraded', reason: `${count}; ${troubled.component}/${troubled.index} ${what}${restarts}${updating ? `; update paused: ${progress}` : ''}` };
   }
-  if (ready > 0) return { phase: 'degraded', reason: count };
+  if (updating) return { phase: serving > 0 ? 'running' : 'pending', reason: `updating: ${progress}` };
+  if (serving > 0) return { phase: 'degraded', reason: count };
   return { phase: 'pending', reason: `starting: ${count}` };
 }

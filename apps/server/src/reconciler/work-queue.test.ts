@@ -67,4 +67,17 @@ describe('WorkQueue', () => {
     assert.equal(seen.length, 1);
     assert.ok(seen[0]! >= 45);
   });
+
+  it('runs a delayed key at the earliest of its delays, once', async () => {
+    const seen: number[] = [];
+    const start = Date.now();
+    const q = new WorkQueue(() => Promise.resolve(void seen.push(Date.now() - start)), 1, () => {});
+    q.enqueue('a', 10_000);
+    q.enqueue('a', 30);
+    q.enqueue('a', 5_000);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(seen.length, 1, 'the shorter delay replaced the longer one, and a longer one did not postpone it');
+    assert.ok(seen[0]! >= 25 && seen[0]! < 5_000);
+    q.stop();
+  });
 });

@@ -7,7 +7,8 @@ export class WorkQueue {
   private readonly waitingSet = new Set<string>();
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Delayed keys: their timer and when it fires. */
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
 
@@ -22,16 +23,20 @@ export class WorkQueue {
     return this.waitingSet.size + this.running.size;
   }
 
+  /** With a delay, the key runs once the earliest of its pending delays is over. */
   enqueue(key: string, delayMs = 0): void {
     if (this.stopped) return;
     if (delayMs > 0) {
-      if (this.timers.has(key)) return;
+      const at = Date.now() + delayMs;
+      const pending = this.timers.get(key);
+      if (pending && pending.at <= at) return;
+      if (pending) clearTimeout(pending.timer);
       const timer = setTimeout(() => {
         this.timers.delete(key);
         this.enqueue(key);
       }, delayMs);
       timer.unref();
-      this.timers.set(key, timer);
+      this.timers.set(key, { timer, at });
       return;
     }
     if (this.running.has(key)) {
@@ -52,7 +57,7 @@ export class WorkQueue {
 
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.waiting.length = 0;
     this.waitingSet.clear();
