@@ -19,6 +19,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(unix:\/\/\/.+|tcp:\/\/[^:]+:\d+)$/, { message: 'must be unix:///path or tcp://host:port' })
     .optional(),
+  GUREUM_INSTALLATION: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, { message: 'must be 1-63 lowercase letters, digits, ".", "_" or "-"' })
+    .optional(),
   GUREUM_RESYNC_SECONDS: z.coerce.number().positive().max(3600).default(10),
   GUREUM_RESTART_BACKOFF_MAX_SECONDS: z.coerce.number().min(0).max(3600).default(60),
 });
@@ -33,6 +37,8 @@ export interface Config {
   logLevel: z.infer<typeof LogLevel>;
   runtime: 'docker';
   dockerHost: string | undefined;
+  /** Set when several Gureums share one engine: each sees only its own containers and volumes. */
+  installation: string | undefined;
   resyncSeconds: number;
   restartBackoffMaxSeconds: number;
 }
@@ -59,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.GUREUM_LOG_LEVEL,
     runtime: e.GUREUM_RUNTIME,
     dockerHost: e.GUREUM_DOCKER_HOST,
+    installation: e.GUREUM_INSTALLATION,
     resyncSeconds: e.GUREUM_RESYNC_SECONDS,
     restartBackoffMaxSeconds: e.GUREUM_RESTART_BACKOFF_MAX_SECONDS,
   };
@@ -75,6 +82,7 @@ export function describeConfig(config: Config): Record<string, string | number> 
     GUREUM_LOG_LEVEL: config.logLevel,
     GUREUM_RUNTIME: config.runtime,
     GUREUM_DOCKER_HOST: config.dockerHost ?? '(local socket)',
+    GUREUM_INSTALLATION: config.installation ?? '(none)',
     GUREUM_RESYNC_SECONDS: config.resyncSeconds,
     GUREUM_RESTART_BACKOFF_MAX_SECONDS: config.restartBackoffMaxSeconds,
   };

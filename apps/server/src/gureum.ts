@@ -29,11 +29,12 @@ export interface Gureum {
 
 export function createRuntime(config: Config): Runtime {
   const host = config.dockerHost;
+  const installation = config.installation !== undefined ? { installation: config.installation } : {};
   if (host?.startsWith('tcp://')) {
     const url = new URL(host.replace(/^tcp:/, 'http:'));
-    return new DockerDriver({ host: url.hostname, port: Number(url.port) });
+    return new DockerDriver({ host: url.hostname, port: Number(url.port), ...installation });
   }
-  return new DockerDriver(host ? { socketPath: host.replace(/^unix:\/\//, '') } : {});
+  return new DockerDriver({ ...(host ? { socketPath: host.replace(/^unix:\/\//, '') } : {}), ...installation });
 }
 
 /** Wires every part by constructor arguments, in one place. Does not listen. */

@@ -19,36 +19,48 @@ export async function streamLogs(runtime: Runtime, instance: Instance, query: Lo
     throw new DomainError('REPLICA_NOT_FOUND', `instance ${instance.name} has no replica${query.component ? ` of component ${query.component}` : ''}${query.replica !== undefined ? ` with index ${query.replica}` : ''} with logs`);
   }
   const follow = query.follow === 'true' || query.follow === '1';
+  const options = { follow, ...(query.tail !== undefined && { tail: query.tail }), timestamps: query.timestamps === 'true' || query.timestamps === '1' };
   const streams: Readable[] = [];
-  for (const r of chosen) {
-    streams.push(await runtime.logs(r.containerId!, { follow, ...(query.tail !== undefined && { tail: query.tail }), timestamps: query.timestamps === 'true' || query.timestamps === '1' }));
+  const closeAll = () => streams.forEach((s) => s.destroy());
+  try {
+    for (const r of chosen) streams.push(await runtime.logs(r.containerId!, options));
+  } catch (err) {
+    closeAll(); // the replicas opened before the failing one
+    throw err;
   }
   reply.hijack();
   const res = reply.raw;
+  // The response closes when it ends or when the client goes: either way the engine streams go too.
+  res.once('close', closeAll);
+  if (res.destroyed || request.raw.destroyed) return closeAll(); // the client left while the streams were opening
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   const prefix = chosen.length > 1;
   let open = streams.length;
-  const closeAll = () => streams.forEach((s) => s.destroy());
-  request.raw.on('close', closeAll);
+  // A slow reader holds the engine streams back instead of filling this process's memory.
+  const write = (text: string) => {
+    if (!res.write(text)) streams.forEach((s) => s.pause());
+  };
+  res.on('drain', () => streams.forEach((s) => s.resume()));
   streams.forEach((stream, i) => {
     const label = `${chosen[i]!.component}/${chosen[i]!.index} | `;
     let partial = '';
     let finished = false;
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
-      if (!prefix) return void res.write(chunk);
+      if (!prefix) return write(chunk);
       const lines = (partial + chunk).split('\n');
       partial = lines.pop()!;
-      if (lines.length > 0) res.write(lines.map((l) => label + l + '\n').join(''));
+      if (lines.length > 0) write(lines.map((l) => label + l + '\n').join(''));
     });
     const done = () => {
       if (finished) return;
       finished = true;
-      if (prefix && partial) res.write(label + partial + '\n');
+      if (prefix && partial) write(label + partial + '\n');
       partial = '';
       if (--open === 0) res.end();
     };
     stream.once('end', done);
     stream.once('error', done);
+    stream.once('close', done);
   });
 }

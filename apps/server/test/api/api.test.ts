@@ -214,8 +214,7 @@ describe('instances', () => {
         return err instanceof ApiError && err.code === 'INSTANCE_NOT_FOUND';
       }
     }, { what: 'instance gone' });
-    const { DockerDriver } = await import('../../src/drivers/docker/docker.driver.js');
-    const left = (await new DockerDriver().listReplicas({ project })).filter((r) => r.instance === 'web');
+    const left = (await g.driver.listReplicas({ project })).filter((r) => r.instance === 'web');
     assert.equal(left.length, 0);
   });
 
@@ -234,8 +233,7 @@ describe('instances', () => {
         return err instanceof ApiError && err.code === 'PROJECT_NOT_FOUND';
       }
     }, { what: 'project gone' });
-    const { DockerDriver } = await import('../../src/drivers/docker/docker.driver.js');
-    const driver = new DockerDriver();
+    const driver = g.driver;
     assert.equal((await driver.listReplicas({ project: doomed })).length, 0);
     assert.equal((await driver.listVolumes()).filter((v) => v.project === doomed).length, 0);
   });

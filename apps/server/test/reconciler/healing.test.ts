@@ -92,6 +92,7 @@ describe('drift', () => {
     const stray = await docker(
       'run', '-d',
       '--label', 'io.gureum.managed=true',
+      '--label', `io.gureum.installation=${g.installation}`,
       '--label', `io.gureum.instance-id=${randomUUID()}`,
       '--label', `io.gureum.project=${project}`,
       '--label', 'io.gureum.instance=ghost',

@@ -17,7 +17,11 @@ import { runtimeConformance } from './runtime-conformance.js';
 const run = promisify(execFile);
 const TEST_IMAGE = 'gureum-test/busybox:1';
 
-runtimeConformance('docker', () => new DockerDriver(), { testImage: TEST_IMAGE });
+// Its own installation name: Gureums that other tests run on this engine at the same time then
+// leave the suite's containers alone (their reconcilers remove containers they do not know).
+const INSTALLATION = `conformance-${randomBytes(3).toString('hex')}`;
+
+runtimeConformance('docker', () => new DockerDriver({ installation: INSTALLATION }), { testImage: TEST_IMAGE });
 
 function isUnavailable(err: unknown): boolean {
   assert.ok(isDomainError(err), `expected a DomainError, got ${String(err)}`);
@@ -153,7 +157,7 @@ describe('DockerDriver on the local engine', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'gureum-relay-'));
     const relay = engineRelay(path.join(dir, 'docker.sock'));
     await relay.listen();
-    const relayed = new DockerDriver({ socketPath: path.join(dir, 'docker.sock') });
+    const relayed = new DockerDriver({ socketPath: path.join(dir, 'docker.sock'), installation: INSTALLATION });
     const events: EngineEvent[] = [];
     const stop = relayed.watchEvents((e) => events.push(e));
     t.after(async () => {
@@ -178,6 +182,75 @@ describe('DockerDriver on the local engine', () => {
     t.after(() => relayed.removeReplica(id).catch(() => undefined));
     await until('the start event after reconnecting', () => events.some((e) => e.kind === 'start' && e.containerId === id));
     await relayed.removeReplica(id);
+  });
+
+  it('keeps installations sharing the engine apart: lists, events and volumes', async (t) => {
+    const mine = new DockerDriver({ installation: INSTALLATION });
+    const unnamed = new DockerDriver();
+    const other = new DockerDriver({ installation: `${INSTALLATION}-other` });
+    const seen = { mine: [] as EngineEvent[], unnamed: [] as EngineEvent[], other: [] as EngineEvent[] };
+    const stops = [mine.watchEvents((e) => seen.mine.push(e)), unnamed.watchEvents((e) => seen.unnamed.push(e)), other.watchEvents((e) => seen.other.push(e))];
+    t.after(() => stops.forEach((stop) => stop()));
+    await until('three event streams', () => Object.values(seen).every((list) => list.some((e) => e.kind === 'connected')));
+
+    await mine.ensureNetwork(project);
+    const spec = { ...sampleSpec(project), name: `gureum_${project}_scoped`, instanceId: `scoped-${project}`, command: ['sh', '-c', 'sleep 300'] };
+    spec.mounts = [{ project, volume: 'scoped', mountPath: '/data', readOnly: false }];
+    const id = await mine.createReplica(spec);
+    t.after(async () => {
+      await mine.removeReplica(id);
+      await mine.removeVolume(project, 'scoped');
+    });
+    await until('its own start event', () => seen.mine.some((e) => e.kind === 'start' && e.containerId === id));
+    assert.deepEqual((await mine.listReplicas({ instanceId: spec.instanceId })).map((r) => r.id), [id]);
+    assert.deepEqual(await unnamed.listReplicas({ instanceId: spec.instanceId }), []);
+    assert.deepEqual(await other.listReplicas({ instanceId: spec.instanceId }), []);
+    assert.ok((await mine.listVolumes()).some((v) => v.project === project && v.volume === 'scoped'));
+    assert.ok(!(await unnamed.listVolumes()).some((v) => v.project === project));
+    assert.ok(!(await other.listVolumes()).some((v) => v.project === project));
+    await sleep(300);
+    for (const list of [seen.unnamed, seen.other]) assert.ok(!list.some((e) => 'containerId' in e && e.containerId === id));
+  });
+
+  it('runs docker-init as PID 1, so a shell command stops at once instead of after the stop timeout', async (t) => {
+    const driver_ = new DockerDriver({ installation: INSTALLATION });
+    await driver_.ensureNetwork(project);
+    // A shell as PID 1 ignores SIGTERM; under docker-init it gets it and ends.
+    const spec = { ...sampleSpec(project), name: `gureum_${project}_init`, instanceId: `init-${project}`, command: ['sh', '-c', 'sleep 300; echo'] };
+    const id = await driver_.createReplica(spec);
+    t.after(() => driver_.removeReplica(id));
+    const session = await driver_.exec(id, { command: ['cat', '/proc/1/comm'], tty: false });
+    session.stream.end();
+    let comm = '';
+    for await (const chunk of session.stream) comm += String(chunk);
+    assert.equal(comm.trim(), 'docker-init');
+    const ms = await timed(() => driver_.stopReplica(id, 10));
+    assert.ok(ms < 3_000, `stopping took ${ms} ms`);
+    const [r] = await driver_.listReplicas({ instanceId: spec.instanceId });
+    assert.equal(r?.state, 'exited');
+  });
+
+  it('talks to a remote engine over TCP (host + port)', async (t) => {
+    // The local engine's socket, offered on a TCP port the way a remote engine listens.
+    const open = new Set<net.Socket>();
+    const server = net.createServer((client) => {
+      const engine = net.connect('/var/run/docker.sock');
+      for (const s of [client, engine]) open.add(s);
+      client.on('error', () => engine.destroy());
+      engine.on('error', () => client.destroy());
+      client.pipe(engine).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const s of open) s.destroy();
+      server.close();
+    });
+    const { port } = server.address() as net.AddressInfo;
+    const remote = new DockerDriver({ host: '127.0.0.1', port, installation: INSTALLATION });
+    await remote.ping();
+    assert.equal((await remote.nodes())[0]?.status, 'ready');
+    assert.ok(Array.isArray(await remote.listReplicas()));
+    await assert.rejects(new DockerDriver({ host: '127.0.0.1', port: 1 }).ping(), (err: unknown) => isUnavailable(err) && /tcp:\/\/127\.0\.0\.1:1/.test((err as Error).message));
   });
 
   it('reports the engine host name as the node of its replicas, or the configured one', async () => {

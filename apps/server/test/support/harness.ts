@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +25,10 @@ export function tempDir(prefix = 'gureum-test-'): string {
 
 export interface TestGureum {
   gureum: Gureum;
+  /** Its own installation name: Gureums of concurrent test runs leave each other's containers alone. */
+  installation: string;
+  /** A driver that sees what this Gureum sees. */
+  driver: DockerDriver;
   url: string;
   token: string;
   client: GureumClient;
@@ -34,14 +38,15 @@ export interface TestGureum {
 
 /** A real Gureum in this process: real SQLite in a temp dir, the real Docker engine, a real port. */
 export async function startGureum(env: Record<string, string> = {}, dataDir = tempDir()): Promise<TestGureum> {
-  const config = loadConfig({ GUREUM_DATA_DIR: dataDir, GUREUM_PORT: '0', GUREUM_HOST: '127.0.0.1', GUREUM_RESYNC_SECONDS: '2', GUREUM_LOG_LEVEL: 'warn', ...env });
+  const installation = env.GUREUM_INSTALLATION ?? uniqueName('test');
+  const config = loadConfig({ GUREUM_DATA_DIR: dataDir, GUREUM_PORT: '0', GUREUM_HOST: '127.0.0.1', GUREUM_RESYNC_SECONDS: '2', GUREUM_LOG_LEVEL: 'warn', GUREUM_INSTALLATION: installation, ...env });
   const gureum = await createGureum(config, pino({ level: process.env.GUREUM_TEST_LOG ?? 'silent' }));
   await gureum.http.listen({ port: 0, host: '127.0.0.1' });
   const address = gureum.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;
   const token = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
-  return { gureum, url, token, dataDir, client: new GureumClient({ baseUrl: url, token }), stop: () => gureum.stop() };
+  return { gureum, installation, driver: new DockerDriver({ installation }), url, token, dataDir, client: new GureumClient({ baseUrl: url, token }), stop: () => gureum.stop() };
 }
 
 /** Gureum as a separate process (for kill -9 tests), from the built server. */
@@ -92,13 +97,17 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
   throw new Error(`timed out waiting for ${opts.what ?? 'a condition'}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-/** Removes every engine object of the given projects (containers, volumes, networks). */
+/** Removes every engine object of the given projects (containers, volumes, networks), whoever's installation made them. */
 export async function removeProjects(...projects: string[]): Promise<void> {
-  const driver = new DockerDriver();
+  const docker = (...args: string[]) =>
+    new Promise<string>((resolve) => execFile('docker', args, (_err, stdout) => resolve(String(stdout).trim())));
   for (const project of projects) {
-    for (const r of await driver.listReplicas({ project })) await driver.removeReplica(r.id);
-    for (const v of (await driver.listVolumes()).filter((v) => v.project === project)) await driver.removeVolume(project, v.volume).catch(() => {});
-    await driver.removeNetwork(project).catch(() => {});
+    const containers = (await docker('ps', '-aq', '--filter', `label=io.gureum.project=${project}`)).split('\n').filter(Boolean);
+    if (containers.length > 0) await docker('rm', '-f', ...containers);
+    const volumes = (await docker('volume', 'ls', '-q', '--filter', `label=io.gureum.project=${project}`)).split('\n').filter(Boolean);
+    if (volumes.length > 0) await docker('volume', 'rm', '-f', ...volumes);
+    const networks = (await docker('network', 'ls', '-q', '--filter', `label=io.gureum.project=${project}`)).split('\n').filter(Boolean);
+    if (networks.length > 0) await docker('network', 'rm', ...networks);
   }
 }
 

@@ -4,6 +4,7 @@ import { LABEL } from '../../domain/labels.js';
 import type { EngineEvent } from '../../domain/runtime.js';
 import { createJsonLineParser } from './docker-json-lines.js';
 import { toDomainError } from './docker-errors.js';
+import { inScope, scopeFilters } from './docker-mapping.js';
 
 const FIRST_RETRY_MS = 250;
 const LAST_RETRY_MS = 5_000;
@@ -23,11 +24,11 @@ interface RawEvent {
 }
 
 /** Maps one engine event to Gureum's; null for events Gureum does not follow (exec_*, attach, ...). */
-export function toEngineEvent(raw: RawEvent): EngineEvent | null {
+export function toEngineEvent(raw: RawEvent, installation?: string): EngineEvent | null {
   if (raw.Type !== undefined && raw.Type !== 'container') return null;
   const action = raw.Action ?? raw.status ?? '';
   const attrs = raw.Actor?.Attributes ?? {};
-  if (attrs[LABEL.managed] !== 'true') return null;
+  if (attrs[LABEL.managed] !== 'true' || !inScope(attrs, installation)) return null;
   let kind: ContainerEventKind;
   let health: string | undefined;
   if (action.startsWith('health_status')) {
@@ -70,6 +71,7 @@ export function watchDockerEvents(
   docker: Docker,
   engine: string,
   connectTimeoutMs: number,
+  installation: string | undefined,
   onEvent: (event: EngineEvent) => void,
 ): () => void {
   let stopped = false;
@@ -108,7 +110,7 @@ export function watchDockerEvents(
     const deadline = setTimeout(() => attempt.abort.abort(), connectTimeoutMs);
     docker
       .getEvents({
-        filters: { type: ['container'], label: [`${LABEL.managed}=true`] },
+        filters: { type: ['container'], label: [`${LABEL.managed}=true`, ...scopeFilters(installation)] },
         abortSignal: attempt.abort.signal,
       } as Docker.GetEventsOptions)
       .then(
@@ -124,12 +126,12 @@ export function watchDockerEvents(
           down = false;
           emit({ kind: 'connected' });
           const parser = createJsonLineParser((raw) => {
-            const event = toEngineEvent(raw as RawEvent);
+            const event = toEngineEvent(raw, installation);
             if (event) emit(event);
           });
           stream.on('data', (chunk: Buffer) => parser.push(chunk));
-          stream.once('end', () => lose(attempt, 'the event stream ended'));
-          stream.once('close', () => lose(attempt, 'the event stream closed'));
+          stream.once('end', () => lose(attempt, `the Docker engine at ${engine} ended the event stream`));
+          stream.once('close', () => lose(attempt, `the Docker engine at ${engine} closed the event stream`));
           stream.on('error', (err) => lose(attempt, toDomainError(err, engine, 'follow events').message));
         },
         (err: unknown) => {

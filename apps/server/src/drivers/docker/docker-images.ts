@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import type Docker from 'dockerode';
 import { DomainError } from '../../domain/errors.js';
 import type { ImageInfo, PullProgress } from '../../domain/runtime.js';
-import { engineMessage, isConnectionError, toDomainError } from './docker-errors.js';
+import type { DockerEngine } from './docker-engine.js';
+import { engineMessage, isConnectionError, statusOfEngineError } from './docker-errors.js';
 import { createJsonLineParser } from './docker-json-lines.js';
 
 /** Registry answers that mean "there is no such image", as opposed to "the pull broke". */
@@ -63,65 +63,87 @@ export function withDefaultTag(ref: string): string {
   return ref.slice(lastSlash + 1).includes(':') ? ref : `${ref}:latest`;
 }
 
-export async function pullWithProgress(
-  docker: Docker,
-  engine: string,
-  ref: string,
-  open: (fn: (signal: AbortSignal) => Promise<NodeJS.ReadableStream>) => Promise<NodeJS.ReadableStream>,
-  onProgress: (p: PullProgress) => void,
-): Promise<void> {
-  const full = withDefaultTag(ref);
-  let stream: NodeJS.ReadableStream;
-  try {
-    stream = await open((signal) => docker.pull(full, { abortSignal: signal }) as Promise<NodeJS.ReadableStream>);
-  } catch (err) {
-    if (isConnectionError(err)) throw toDomainError(err, engine, `pull ${ref}`);
-    throw pullError(ref, engineMessage(err));
-  }
-  let result: { failure: string | null };
-  try {
-    result = await followProgress(stream, (line) => {
-      const p = toProgress(line);
-      if (p) onProgress(p);
-    });
-  } catch (err) {
-    throw toDomainError(err, engine, `pull ${ref}`);
-  }
-  if (result.failure !== null) throw pullError(ref, result.failure);
-}
-
-/** Loads a `docker save` tarball; answers what the engine says it loaded ("Loaded image: x" / "Loaded image ID: sha256:..."). */
-export async function loadWithProgress(
-  docker: Docker,
-  engine: string,
-  tar: Readable,
-  onProgress: (p: PullProgress) => void,
-): Promise<string[]> {
-  const loaded: string[] = [];
-  let result: { failure: string | null };
-  try {
-    const stream = await docker.loadImage(tar, { quiet: false });
-    result = await followProgress(stream, (line) => {
-      const text = line.stream?.trim() ?? '';
-      const match = /^Loaded image(?: ID)?:\s*(\S+)/.exec(text);
-      if (match?.[1]) loaded.push(match[1]);
-      const p = toProgress(line);
-      if (p) onProgress(p);
-    });
-  } catch (err) {
-    if (isConnectionError(err)) throw toDomainError(err, engine, 'load image');
-    throw new DomainError('IMAGE_LOAD_FAILED', `loading the image tarball failed: ${engineMessage(err)}`);
-  }
-  if (result.failure !== null) throw new DomainError('IMAGE_LOAD_FAILED', `loading the image tarball failed: ${result.failure}`);
-  if (loaded.length === 0) throw new DomainError('IMAGE_LOAD_FAILED', 'the engine loaded no image from the tarball');
-  return loaded;
-}
-
-export function toImageInfo(image: { Id: string; RepoTags?: string[] | null; Size: number; Created: number | string }): ImageInfo {
+function toImageInfo(image: { Id: string; RepoTags?: string[] | null; Size: number; Created: number | string }): ImageInfo {
   return {
     id: image.Id,
     tags: (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
     sizeBytes: image.Size,
     createdAt: typeof image.Created === 'number' ? new Date(image.Created * 1000).toISOString() : image.Created,
   };
+}
+
+/** Images on the engine: pulled from a registry, loaded from a tarball, listed, removed. */
+export class DockerImages {
+  constructor(private readonly engine: DockerEngine) {}
+
+  async pull(ref: string, onProgress: (p: PullProgress) => void): Promise<void> {
+    const full = withDefaultTag(ref);
+    let stream: NodeJS.ReadableStream;
+    try {
+      // The engine answers once it has reached the registry: a slow registry gets more than an ordinary call.
+      stream = await this.engine.withDeadline(
+        (signal) => this.engine.docker.pull(full, { abortSignal: signal }),
+        this.engine.timeoutMs * 6,
+      );
+    } catch (err) {
+      if (isConnectionError(err)) throw this.engine.error(err, `pull ${ref}`);
+      throw pullError(ref, engineMessage(err));
+    }
+    let result: { failure: string | null };
+    try {
+      result = await followProgress(stream, (line) => {
+        const p = toProgress(line);
+        if (p) onProgress(p);
+      });
+    } catch (err) {
+      throw this.engine.error(err, `pull ${ref}`);
+    }
+    if (result.failure !== null) throw pullError(ref, result.failure);
+  }
+
+  /** Loads a `docker save` tarball; answers what the engine says it loaded ("Loaded image: x" / "Loaded image ID: sha256:..."). */
+  async load(tar: Readable, onProgress: (p: PullProgress) => void): Promise<string[]> {
+    const loaded: string[] = [];
+    let result: { failure: string | null };
+    try {
+      // No deadline: the engine answers only after the whole upload, which may be large.
+      const stream = await this.engine.docker.loadImage(tar, { quiet: false });
+      result = await followProgress(stream, (line) => {
+        const match = /^Loaded image(?: ID)?:\s*(\S+)/.exec(line.stream?.trim() ?? '');
+        if (match?.[1]) loaded.push(match[1]);
+        const p = toProgress(line);
+        if (p) onProgress(p);
+      });
+    } catch (err) {
+      if (isConnectionError(err)) throw this.engine.error(err, 'load image');
+      throw new DomainError('IMAGE_LOAD_FAILED', `loading the image tarball failed: ${engineMessage(err)}`);
+    }
+    if (result.failure !== null) throw new DomainError('IMAGE_LOAD_FAILED', `loading the image tarball failed: ${result.failure}`);
+    if (loaded.length === 0) throw new DomainError('IMAGE_LOAD_FAILED', 'the engine loaded no image from the tarball');
+    return loaded;
+  }
+
+  async list(): Promise<ImageInfo[]> {
+    const images = await this.engine.call('list images', (signal) => this.engine.docker.listImages({ abortSignal: signal }));
+    return images.map(toImageInfo);
+  }
+
+  async remove(idOrRef: string, force: boolean): Promise<void> {
+    await this.engine.call(
+      `remove image ${idOrRef}`,
+      (signal) => this.engine.docker.getImage(idOrRef).remove({ force, abortSignal: signal }),
+      { 404: 'IMAGE_NOT_FOUND', 409: 'IMAGE_IN_USE' },
+    );
+  }
+
+  /** null when the engine has no such image. */
+  async inspect(idOrRef: string): Promise<ImageInfo | null> {
+    try {
+      // dockerode's image inspect takes no abort signal; the deadline still holds.
+      return toImageInfo(await this.engine.withDeadline(() => this.engine.docker.getImage(idOrRef).inspect()));
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return null;
+      throw this.engine.error(err, `inspect image ${idOrRef}`);
+    }
+  }
 }

@@ -8,6 +8,26 @@ import type { ObservedReplica, ReplicaSpec, ReplicaState } from '../../domain/ru
  */
 export const PORTS_LABEL = 'io.gureum.ports';
 
+/**
+ * The Gureum installation that owns a container or volume, when the driver is given one (see
+ * DockerDriverOptions.installation): installations sharing an engine then leave each other's
+ * objects alone. A driver without one sees only objects without this label.
+ */
+export const INSTALLATION_LABEL = 'io.gureum.installation';
+
+export function scopeLabels(installation: string | undefined): Record<string, string> {
+  return installation ? { [INSTALLATION_LABEL]: installation } : {};
+}
+
+/** Engine label filters that select one installation's objects (none: filtered on the client). */
+export function scopeFilters(installation: string | undefined): string[] {
+  return installation ? [`${INSTALLATION_LABEL}=${installation}`] : [];
+}
+
+export function inScope(labels: Record<string, string> | null | undefined, installation: string | undefined): boolean {
+  return labels?.[INSTALLATION_LABEL] === installation;
+}
+
 interface LabelledPort {
   name: string;
   containerPort: number;
@@ -20,7 +40,7 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 const STATES: ReadonlySet<string> = new Set<ReplicaState>(['created', 'running', 'restarting', 'exited', 'dead', 'paused', 'removing']);
 
 /** The labels every replica carries, derived from the spec; spec.labels (the domain's set) wins on overlap. */
-export function replicaLabels(spec: ReplicaSpec): Record<string, string> {
+export function replicaLabels(spec: ReplicaSpec, installation?: string): Record<string, string> {
   const ports: LabelledPort[] = spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }));
   return {
     [LABEL.managed]: 'true',
@@ -32,10 +52,11 @@ export function replicaLabels(spec: ReplicaSpec): Record<string, string> {
     [LABEL.specHash]: spec.specHash,
     ...spec.labels,
     [PORTS_LABEL]: JSON.stringify(ports),
+    ...scopeLabels(installation),
   };
 }
 
-export function toCreateOptions(spec: ReplicaSpec): Docker.ContainerCreateOptions {
+export function toCreateOptions(spec: ReplicaSpec, installation?: string): Docker.ContainerCreateOptions {
   const network = networkName(spec.project);
   const exposed: Record<string, object> = {};
   const bindings: Docker.PortMap = {};
@@ -50,7 +71,7 @@ export function toCreateOptions(spec: ReplicaSpec): Docker.ContainerCreateOption
     name: spec.name,
     Hostname: spec.hostname,
     Image: spec.image,
-    Labels: replicaLabels(spec),
+    Labels: replicaLabels(spec, installation),
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
     ...(spec.command ? { Entrypoint: spec.command } : {}),
     ...(spec.args ? { Cmd: spec.args } : {}),
@@ -109,12 +130,12 @@ function toHealth(status: string | undefined): ObservedReplica['health'] {
 
 /** The engine's port map ("8080/tcp" -> bindings) joined with the names from the ports label. */
 function observedPorts(info: Docker.ContainerInspectInfo, labels: Record<string, string>): ObservedReplica['ports'] {
-  const map: Record<string, { HostIp?: string; HostPort?: string }[] | null> = (info.NetworkSettings?.Ports ?? {}) as never;
+  const map: Record<string, { HostIp?: string; HostPort?: string }[] | null> = info.NetworkSettings?.Ports ?? {};
   const named =
     parsePortsLabel(labels[PORTS_LABEL]) ??
     Object.keys(map).map((key) => {
       const [port, protocol] = key.split('/');
-      return { name: `${port}-${protocol}`, containerPort: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp' } as LabelledPort;
+      return { name: `${port}-${protocol}`, containerPort: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp' };
     });
   return named.map((p) => {
     const bindings = map[`${p.containerPort}/${p.protocol}`] ?? [];

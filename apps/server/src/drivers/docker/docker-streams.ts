@@ -104,7 +104,7 @@ export async function startExecSession(
   size: { cols?: number; rows?: number },
   call: <T>(what: string, fn: () => Promise<T>) => Promise<T>,
 ): Promise<ExecSession> {
-  const socket = (await call('start exec', () => exec.start({ hijack: true, stdin: true, Tty: tty }))) as unknown as Duplex;
+  const socket = await call('start exec', () => exec.start({ hijack: true, stdin: true, Tty: tty }));
   const stream = new ExecStream(socket, modem, tty);
   let closed = false;
   const closedOnce = new Promise<void>((resolve) => {

@@ -1,0 +1,69 @@
+import type Docker from 'dockerode';
+import { LABEL, networkName } from '../../domain/labels.js';
+import type { DockerEngine } from './docker-engine.js';
+import { statusOfEngineError } from './docker-errors.js';
+
+/**
+ * Project networks. A project's own user-defined bridge network is what keeps
+ * projects apart: the engine's isolation rules drop traffic between bridge networks.
+ */
+export class DockerNetworks {
+  /** In-flight creations: concurrent ensureNetwork calls of this process share one. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(private readonly engine: DockerEngine) {}
+
+  ensureNetwork(project: string): Promise<void> {
+    const pending = this.inFlight.get(project);
+    if (pending) return pending;
+    const creation = this.createOnce(project).finally(() => this.inFlight.delete(project));
+    this.inFlight.set(project, creation);
+    return creation;
+  }
+
+  private async find(name: string): Promise<Docker.NetworkInspectInfo[]> {
+    const found = await this.engine.call('list networks', (signal) =>
+      this.engine.docker.listNetworks({ filters: { name: [name] }, abortSignal: signal }),
+    );
+    return found.filter((n) => n.Name === name); // the engine's name filter matches substrings
+  }
+
+  private async createOnce(project: string): Promise<void> {
+    const name = networkName(project);
+    if ((await this.find(name)).length === 1) return;
+    try {
+      await this.engine.withDeadline((signal) =>
+        this.engine.docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Labels: { [LABEL.managed]: 'true', [LABEL.project]: project },
+          abortSignal: signal,
+        }),
+      );
+    } catch (err) {
+      // 409: created by someone else a moment ago, which is what we wanted.
+      if (statusOfEngineError(err) !== 409) throw this.engine.error(err, `create network ${name}`);
+    }
+    // The engine's duplicate check does not hold under concurrency (Docker 20.10 makes one
+    // network per parallel create). Every racer keeps the oldest and drops the rest, so the
+    // name ends up unambiguous whoever finishes last.
+    const twins = await this.find(name);
+    if (twins.length > 1) {
+      twins.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
+      await Promise.all(twins.slice(1).map((n) => this.engine.docker.getNetwork(n.Id).remove().catch(() => undefined)));
+    }
+  }
+
+  async removeNetwork(project: string): Promise<void> {
+    const name = networkName(project);
+    for (const n of await this.find(name)) {
+      try {
+        await this.engine.withDeadline((signal) => this.engine.docker.getNetwork(n.Id).remove({ abortSignal: signal }));
+      } catch (err) {
+        if (statusOfEngineError(err) === 404) continue;
+        throw this.engine.error(err, `remove network of project ${project}`, { 403: 'PROJECT_NOT_EMPTY', 409: 'PROJECT_NOT_EMPTY' });
+      }
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import type Docker from 'dockerode';
+import { DomainError } from '../../domain/errors.js';
+import { LABEL } from '../../domain/labels.js';
+import type { ObservedReplica, ReplicaSpec } from '../../domain/runtime.js';
+import type { DockerEngine } from './docker-engine.js';
+import { engineMessage, isConnectionError, statusOfEngineError } from './docker-errors.js';
+import { inScope, scopeFilters, toCreateOptions, toObservedReplica } from './docker-mapping.js';
+
+/** How many containers listReplicas inspects at once. */
+const INSPECT_CONCURRENCY = 16;
+/** Engine words for "the host port is taken" (userland proxy or iptables). */
+const PORT_TAKEN = /port is already allocated|address already in use|bind for .* failed/i;
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * What the container list says of a container that changes whenever anything listReplicas
+ * reports changes: state, the status text ("Up 3 minutes (healthy)", "Exited (3) 2 seconds
+ * ago"), addresses and published ports.
+ */
+function summaryKey(s: Docker.ContainerInfo): string {
+  const ips = Object.values(s.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress);
+  const ports = (s.Ports ?? []).map((p) => `${p.PrivatePort}/${p.Type}:${p.PublicPort ?? ''}`);
+  return `${s.State}|${s.Status}|${ips.join(',')}|${ports.join(',')}`;
+}
+
+/** Gureum's containers: created from a ReplicaSpec, observed back from labels and inspects. */
+export class DockerReplicas {
+  /** Last inspect of each container, with the list summary it was made under. */
+  private readonly observed = new Map<string, { key: string; replica: ObservedReplica }>();
+
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly prepare: {
+      ensureNetwork(project: string): Promise<void>;
+      ensureVolume(project: string, volume: string): Promise<void>;
+      nodeName(): Promise<string>;
+    },
+    private readonly installation: string | undefined,
+  ) {}
+
+  async list(filter: { project?: string; instanceId?: string }): Promise<ObservedReplica[]> {
+    const labels = [`${LABEL.managed}=true`, ...scopeFilters(this.installation)];
+    if (filter.project) labels.push(`${LABEL.project}=${filter.project}`);
+    if (filter.instanceId) labels.push(`${LABEL.instanceId}=${filter.instanceId}`);
+    const listed = await this.engine.call('list containers', (signal) =>
+      this.engine.docker.listContainers({ all: true, filters: { label: labels }, abortSignal: signal }),
+    );
+    const summaries = listed.filter((s) => inScope(s.Labels, this.installation));
+    const node = await this.prepare.nodeName();
+    // The list lacks exit code, OOM, health and start time, so containers are inspected, a
+    // bounded number at a time -- but only those whose summary changed since their last inspect:
+    // a resync of hundreds of unchanged containers then costs one list call.
+    const replicas = await mapBounded(summaries, INSPECT_CONCURRENCY, async (s) => {
+      const key = summaryKey(s);
+      const cached = this.observed.get(s.Id);
+      if (cached?.key === key) return cached.replica;
+      const info = await this.inspectOrNull(s.Id);
+      if (!info) return null;
+      const replica = toObservedReplica(info, node);
+      this.observed.set(s.Id, { key, replica });
+      return replica;
+    });
+    const present = new Set(summaries.map((s) => s.Id));
+    for (const [id, { replica }] of this.observed) {
+      const inScope = (!filter.project || replica.project === filter.project) && (!filter.instanceId || replica.instanceId === filter.instanceId);
+      if (inScope && !present.has(id)) this.observed.delete(id);
+    }
+    return replicas.flatMap((r) => (r ? [structuredClone(r)] : []));
+  }
+
+  /** null when the container vanished (e.g. between the list and the inspect). */
+  private async inspectOrNull(idOrName: string): Promise<Docker.ContainerInspectInfo | null> {
+    try {
+      return await this.engine.withDeadline((signal) => this.engine.docker.getContainer(idOrName).inspect({ abortSignal: signal }));
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return null;
+      throw this.engine.error(err, `inspect container ${idOrName}`);
+    }
+  }
+
+  async create(spec: ReplicaSpec): Promise<string> {
+    // Volumes the engine would make on the fly would lack Gureum's labels (and so be invisible).
+    await Promise.all(spec.mounts.map((m) => this.prepare.ensureVolume(m.project, m.volume)));
+    const id = await this.createContainer(spec, true);
+    try {
+      await this.engine.withDeadline((signal) => this.engine.docker.getContainer(id).start({ abortSignal: signal }));
+    } catch (err) {
+      // Nothing half-done stays behind: a replica that cannot start is not kept.
+      await this.remove(id).catch(() => undefined);
+      throw this.startError(err, spec.name);
+    }
+    return id;
+  }
+
+  private async createContainer(spec: ReplicaSpec, mayEnsureNetwork: boolean): Promise<string> {
+    try {
+      const container = await this.engine.withDeadline((signal) =>
+        this.engine.docker.createContainer({ ...toCreateOptions(spec, this.installation), abortSignal: signal }),
+      );
+      return container.id;
+    } catch (err) {
+      const status = statusOfEngineError(err);
+      const message = engineMessage(err);
+      if (status === 404 && /network/i.test(message) && mayEnsureNetwork) {
+        await this.prepare.ensureNetwork(spec.project);
+        return this.createContainer(spec, false);
+      }
+      if (status === 404) {
+        throw new DomainError('IMAGE_NOT_FOUND', `image ${spec.image} is not on the engine (pull or load it first): ${message}`, {
+          ref: spec.image,
+        });
+      }
+      if (status === 409) return this.adoptExisting(spec, message);
+      throw this.engine.error(err, `create replica ${spec.name}`);
+    }
+  }
+
+  /**
+   * The name is taken. If it is this very replica (same instance and spec hash, e.g. made by an
+   * attempt that died before it could answer), creating is already done: make sure it runs.
+   */
+  private async adoptExisting(spec: ReplicaSpec, message: string): Promise<string> {
+    const info = await this.inspectOrNull(spec.name);
+    const labels = info?.Config?.Labels ?? {};
+    const same = labels[LABEL.instanceId] === spec.instanceId && labels[LABEL.specHash] === spec.specHash && inScope(labels, this.installation);
+    if (!info || !same) {
+      throw new DomainError('INTERNAL', `cannot create replica ${spec.name}: ${message}`);
+    }
+    if (!info.State.Running) await this.start(info.Id);
+    return info.Id;
+  }
+
+  private startError(err: unknown, name: string): DomainError {
+    const message = engineMessage(err);
+    if (!isConnectionError(err) && PORT_TAKEN.test(message)) {
+      return new DomainError('PORT_CONFLICT', `replica ${name} cannot start: a host port it publishes is taken: ${message}`);
+    }
+    return this.engine.error(err, `start replica ${name}`, { 404: 'REPLICA_NOT_FOUND' });
+  }
+
+  async start(id: string): Promise<void> {
+    try {
+      await this.engine.withDeadline((signal) => this.engine.docker.getContainer(id).start({ abortSignal: signal }));
+    } catch (err) {
+      if (statusOfEngineError(err) === 304) return; // already running
+      throw this.startError(err, id);
+    }
+  }
+
+  async stop(id: string, timeoutSeconds: number): Promise<void> {
+    try {
+      await this.engine.withDeadline(
+        (signal) => this.engine.docker.getContainer(id).stop({ t: timeoutSeconds, abortSignal: signal }),
+        timeoutSeconds * 1000 + this.engine.timeoutMs,
+      );
+    } catch (err) {
+      if (statusOfEngineError(err) === 304) return; // already stopped
+      throw this.engine.error(err, `stop replica ${id}`, { 404: 'REPLICA_NOT_FOUND' });
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    this.observed.delete(id);
+    try {
+      await this.engine.withDeadline((signal) => this.engine.docker.getContainer(id).remove({ force: true, v: true, abortSignal: signal }));
+    } catch (err) {
+      const status = statusOfEngineError(err);
+      // 404: already gone; 409: the engine is removing it already.
+      if (status === 404 || (status === 409 && /already in progress/i.test(engineMessage(err)))) return;
+      throw this.engine.error(err, `remove replica ${id}`);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { LABEL, volumeName } from '../../domain/labels.js';
+import type { DockerEngine } from './docker-engine.js';
+import { statusOfEngineError } from './docker-errors.js';
+import { inScope, scopeFilters, scopeLabels } from './docker-mapping.js';
+
+/** Project-scoped named volumes, labelled so that listVolumes finds exactly Gureum's. */
+export class DockerVolumes {
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly installation: string | undefined,
+  ) {}
+
+  async ensureVolume(project: string, volume: string): Promise<void> {
+    const name = volumeName(project, volume);
+    // Creating an existing volume answers the existing one: idempotent in the engine itself.
+    await this.engine.call(`create volume ${volume} of project ${project}`, (signal) =>
+      this.engine.docker.createVolume({
+        Name: name,
+        Labels: { [LABEL.managed]: 'true', [LABEL.project]: project, [LABEL.volume]: volume, ...scopeLabels(this.installation) },
+        abortSignal: signal,
+      }),
+    );
+  }
+
+  async removeVolume(project: string, volume: string): Promise<void> {
+    const name = volumeName(project, volume);
+    try {
+      await this.engine.withDeadline((signal) => this.engine.docker.getVolume(name).remove({ abortSignal: signal }));
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return;
+      throw this.engine.error(err, `remove volume ${volume} of project ${project}`, { 409: 'VOLUME_IN_USE' });
+    }
+  }
+
+  async listVolumes(): Promise<{ project: string; volume: string }[]> {
+    const answer = await this.engine.call('list volumes', (signal) =>
+      this.engine.docker.listVolumes({ filters: { label: [`${LABEL.managed}=true`, ...scopeFilters(this.installation)] }, abortSignal: signal }),
+    );
+    return (answer.Volumes ?? []).flatMap((v) => {
+      if (!inScope(v.Labels, this.installation)) return [];
+      const project = v.Labels?.[LABEL.project];
+      const volume = v.Labels?.[LABEL.volume];
+      return project && volume ? [{ project, volume }] : [];
+    });
+  }
+}
