@@ -2,12 +2,19 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { AppService } from './domain/app.service.js';
+import { AuditService } from './domain/audit.service.js';
 import { AuthService } from './domain/auth.service.js';
 import { EventService } from './domain/event.service.js';
 import { ImageService } from './domain/image.service.js';
 import { InstanceService } from './domain/instance.service.js';
+import { PolicyGuard, type PolicyOptions } from './domain/policy.js';
+import { PolicyService } from './domain/policy.service.js';
 import { ProjectService } from './domain/project.service.js';
+import { QuotaService } from './domain/quota.service.js';
+import { UserService } from './domain/user.service.js';
 import type { Runtime } from './domain/runtime.js';
+import { SecretBox } from './domain/secret-box.js';
+import { SecretReader, SecretService, SecretsGuard } from './domain/secret.service.js';
 import { VolumeService } from './domain/volume.service.js';
 import { DockerDriver } from './drivers/docker/docker.driver.js';
 import type { Services } from './http/context.js';
@@ -45,15 +52,24 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   const auth = new AuthService(store);
   const boot = await auth.bootstrap(config.dataDir, config.adminPassword);
 
-  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000 });
+  const secretBox = await SecretBox.load(config.dataDir);
+  // The socket Gureum itself drives is as off-limits to replicas as the usual ones.
+  const policyOptions: PolicyOptions = config.dockerHost?.startsWith('unix://') ? { engineSockets: [config.dockerHost.slice('unix://'.length)] } : {};
+  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions });
   const projects = new ProjectService(store, events, reconciler);
   const apps = new AppService(store, events);
+  const quotas = new QuotaService(store);
   const services: Services = {
     auth,
+    users: new UserService(store, auth),
+    audit: new AuditService(store),
+    quotas,
     projects,
     apps,
-    instances: new InstanceService(store, projects, apps, events, reconciler),
-    volumes: new VolumeService(store, projects, runtime, events),
+    instances: new InstanceService(store, projects, apps, events, reconciler, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]),
+    volumes: new VolumeService(store, projects, runtime, events, quotas),
+    secrets: new SecretService(store, projects, secretBox, events, reconciler),
+    policies: new PolicyService(store, projects, events, reconciler),
     images: new ImageService(runtime, events),
     events,
     runtime,

@@ -11,3 +11,5 @@ export * from './schemas/instance.schema.js';
 export * from './schemas/volume.schema.js';
 export * from './schemas/event.schema.js';
 export * from './schemas/system.schema.js';
+export * from './schemas/identity.schema.js';
+export * from './schemas/governance.schema.js';

@@ -47,7 +47,8 @@ export function buildOpenApi(version = '0.1.0'): JsonObject {
       parameters: parametersOf(route),
       responses: responsesOf(route),
     };
-    if (route.public) op.security = [];
+    if (route.access.kind === 'public') op.security = [];
+    op['x-gureum-access'] = route.access;
     if (route.body) op.requestBody = { required: !route.body.safeParse(undefined).success, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
     if (route.upload) op.requestBody = { required: true, content: { [route.upload]: { schema: { type: 'string', format: 'binary' } } } };
     const path = toOpenApiPath(route.path);

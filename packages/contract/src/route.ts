@@ -2,6 +2,20 @@ import type { z } from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** Roles in a project, weakest first. */
+export const ROLES = ['viewer', 'member', 'owner'] as const;
+export type ProjectRole = (typeof ROLES)[number];
+
+/**
+ * Who may call a route. Every route states it: the server enforces it in one place and the
+ * authorization matrix test is generated from it.
+ * - public: no credentials.
+ * - user: any signed-in user; what it answers is limited to what the user may see.
+ * - admin: the global administrator.
+ * - project: the route's :project, with at least this role (admins pass; non-members get 404).
+ */
+export type Access = { kind: 'public' } | { kind: 'user' } | { kind: 'admin' } | { kind: 'project'; role: ProjectRole };
+
 /**
  * One API operation. The same object gives the server its validation, the OpenAPI document
  * its operation and the typed client its method.
@@ -23,8 +37,12 @@ export interface RouteSpec {
   stream?: 'ndjson' | 'sse' | 'text' | 'websocket';
   /** The request body is raw bytes of this media type (streamed, never buffered whole). */
   upload?: string;
-  /** Reachable without a token. */
-  public?: boolean;
+  access: Access;
+}
+
+/** A route changes state (refused to read-only tokens, audited). Exec counts as a change. */
+export function isWrite(route: Pick<RouteSpec, 'method' | 'stream'>): boolean {
+  return route.method !== 'GET' || route.stream === 'websocket';
 }
 
 export function defineRoute<const T extends RouteSpec>(spec: T): T {

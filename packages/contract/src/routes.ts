@@ -6,23 +6,33 @@ import { Event, EventsQuery } from './schemas/event.schema.js';
 import { Image, ImageParams, ImagePull } from './schemas/image.schema.js';
 import { ExecQuery, Instance, InstanceCreate, InstancePatch, LogsQuery } from './schemas/instance.schema.js';
 import { Project, ProjectCreate } from './schemas/project.schema.js';
+import { AuditEntry, AuditQuery, Policy, Quota, QuotaPatch, Secret, SecretPut, Usage } from './schemas/governance.schema.js';
+import { Login, LoginResult, Member, MemberPut, PasswordChange, Token, TokenCreate, TokenCreated, User, UserCreate, UserName, UserPatch, Whoami } from './schemas/identity.schema.js';
 import { Health, Node } from './schemas/system.schema.js';
 import { Volume, VolumeCreate } from './schemas/volume.schema.js';
 
 const V1 = '/api/v1';
+const PUBLIC = { kind: 'public' } as const;
+const USER = { kind: 'user' } as const;
+const ADMIN = { kind: 'admin' } as const;
+const project = (role: 'viewer' | 'member' | 'owner') => ({ kind: 'project', role }) as const;
 const INSTANCE = `${V1}/projects/:project/instances/:instance`;
 const ForceQuery = z.object({ force: z.enum(['true', 'false', '1', '0']).optional() });
 const ProjectFilter = z.object({ project: Name.optional() });
+const UserParams = z.object({ user: UserName });
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+const MemberParams = z.object({ project: Name, user: UserName });
+const SecretParams = z.object({ project: Name, secret: Name });
 
 /** Every operation of the REST API. Add a route here and the server, OpenAPI and client follow. */
 export const routes = {
-  healthz: defineRoute({ method: 'GET', path: '/healthz', summary: 'The process is alive', tag: 'system', status: 200, response: Health, public: true }),
-  readyz: defineRoute({ method: 'GET', path: '/readyz', summary: 'Store and engine are reachable', tag: 'system', status: 200, response: Health, public: true }),
+  healthz: defineRoute({ method: 'GET', path: '/healthz', summary: 'The process is alive', tag: 'system', status: 200, response: Health, access: PUBLIC }),
+  readyz: defineRoute({ method: 'GET', path: '/readyz', summary: 'Store and engine are reachable', tag: 'system', status: 200, response: Health, access: PUBLIC }),
 
-  listProjects: defineRoute({ method: 'GET', path: `${V1}/projects`, summary: 'List projects', tag: 'projects', status: 200, response: z.array(Project) }),
-  createProject: defineRoute({ method: 'POST', path: `${V1}/projects`, summary: 'Create a project', tag: 'projects', status: 201, body: ProjectCreate, response: Project }),
-  getProject: defineRoute({ method: 'GET', path: `${V1}/projects/:project`, summary: 'Show a project', tag: 'projects', status: 200, params: NameParams.project, response: Project }),
-  deleteProject: defineRoute({
+  listProjects: defineRoute({ access: USER, method: 'GET', path: `${V1}/projects`, summary: 'List projects', tag: 'projects', status: 200, response: z.array(Project) }),
+  createProject: defineRoute({ access: USER, method: 'POST', path: `${V1}/projects`, summary: 'Create a project', tag: 'projects', status: 201, body: ProjectCreate, response: Project }),
+  getProject: defineRoute({ access: project('viewer'), method: 'GET', path: `${V1}/projects/:project`, summary: 'Show a project', tag: 'projects', status: 200, params: NameParams.project, response: Project }),
+  deleteProject: defineRoute({ access: project('owner'),
     method: 'DELETE',
     path: `${V1}/projects/:project`,
     summary: 'Delete a project (409 while it has instances or volumes, unless force=true)',
@@ -33,14 +43,14 @@ export const routes = {
     response: Deleted,
   }),
 
-  listApps: defineRoute({ method: 'GET', path: `${V1}/apps`, summary: 'List the catalog', tag: 'apps', status: 200, response: z.array(App) }),
-  createApp: defineRoute({ method: 'POST', path: `${V1}/apps`, summary: 'Register an app', tag: 'apps', status: 201, body: AppCreate, response: App }),
-  getApp: defineRoute({ method: 'GET', path: `${V1}/apps/:app`, summary: 'Show an app', tag: 'apps', status: 200, params: NameParams.app, response: App }),
-  updateApp: defineRoute({ method: 'PUT', path: `${V1}/apps/:app`, summary: 'Replace an app definition', tag: 'apps', status: 200, params: NameParams.app, body: AppUpdate, response: App }),
-  deleteApp: defineRoute({ method: 'DELETE', path: `${V1}/apps/:app`, summary: 'Delete an app (409 while instances use it)', tag: 'apps', status: 200, params: NameParams.app, response: Deleted }),
+  listApps: defineRoute({ access: USER, method: 'GET', path: `${V1}/apps`, summary: 'List the catalog', tag: 'apps', status: 200, response: z.array(App) }),
+  createApp: defineRoute({ access: USER, method: 'POST', path: `${V1}/apps`, summary: 'Register an app', tag: 'apps', status: 201, body: AppCreate, response: App }),
+  getApp: defineRoute({ access: USER, method: 'GET', path: `${V1}/apps/:app`, summary: 'Show an app', tag: 'apps', status: 200, params: NameParams.app, response: App }),
+  updateApp: defineRoute({ access: USER, method: 'PUT', path: `${V1}/apps/:app`, summary: 'Replace an app definition', tag: 'apps', status: 200, params: NameParams.app, body: AppUpdate, response: App }),
+  deleteApp: defineRoute({ access: USER, method: 'DELETE', path: `${V1}/apps/:app`, summary: 'Delete an app (409 while instances use it)', tag: 'apps', status: 200, params: NameParams.app, response: Deleted }),
 
-  listImages: defineRoute({ method: 'GET', path: `${V1}/images`, summary: 'List images on the engine', tag: 'images', status: 200, response: z.array(Image) }),
-  pullImage: defineRoute({
+  listImages: defineRoute({ access: USER, method: 'GET', path: `${V1}/images`, summary: 'List images on the engine', tag: 'images', status: 200, response: z.array(Image) }),
+  pullImage: defineRoute({ access: USER,
     method: 'POST',
     path: `${V1}/images/pull`,
     summary: 'Pull an image from a registry; progress streamed as NDJSON ImageProgress lines',
@@ -49,7 +59,7 @@ export const routes = {
     body: ImagePull,
     stream: 'ndjson',
   }),
-  loadImage: defineRoute({
+  loadImage: defineRoute({ access: USER,
     method: 'POST',
     path: `${V1}/images/load`,
     summary: 'Load a `docker save` tarball (request body, streamed); progress as NDJSON',
@@ -58,10 +68,10 @@ export const routes = {
     upload: 'application/x-tar',
     stream: 'ndjson',
   }),
-  deleteImage: defineRoute({ method: 'DELETE', path: `${V1}/images/:id`, summary: 'Remove an image', tag: 'images', status: 200, params: ImageParams, query: ForceQuery, response: Deleted }),
+  deleteImage: defineRoute({ access: ADMIN, method: 'DELETE', path: `${V1}/images/:id`, summary: 'Remove an image', tag: 'images', status: 200, params: ImageParams, query: ForceQuery, response: Deleted }),
 
-  listInstances: defineRoute({ method: 'GET', path: `${V1}/projects/:project/instances`, summary: 'List instances of a project', tag: 'instances', status: 200, params: NameParams.project, response: z.array(Instance) }),
-  createInstance: defineRoute({
+  listInstances: defineRoute({ access: project('viewer'), method: 'GET', path: `${V1}/projects/:project/instances`, summary: 'List instances of a project', tag: 'instances', status: 200, params: NameParams.project, response: z.array(Instance) }),
+  createInstance: defineRoute({ access: project('member'),
     method: 'POST',
     path: `${V1}/projects/:project/instances`,
     summary: 'Launch an app as an instance',
@@ -71,8 +81,8 @@ export const routes = {
     body: InstanceCreate,
     response: Instance,
   }),
-  getInstance: defineRoute({ method: 'GET', path: INSTANCE, summary: 'Desired and observed state of an instance', tag: 'instances', status: 200, params: NameParams.instance, response: Instance }),
-  updateInstance: defineRoute({
+  getInstance: defineRoute({ access: project('viewer'), method: 'GET', path: INSTANCE, summary: 'Desired and observed state of an instance', tag: 'instances', status: 200, params: NameParams.instance, response: Instance }),
+  updateInstance: defineRoute({ access: project('member'),
     method: 'PATCH',
     path: INSTANCE,
     summary: 'Change parameters, env or replicas (scale)',
@@ -82,11 +92,11 @@ export const routes = {
     body: InstancePatch,
     response: Instance,
   }),
-  deleteInstance: defineRoute({ method: 'DELETE', path: INSTANCE, summary: 'Delete an instance and its containers', tag: 'instances', status: 202, params: NameParams.instance, response: Instance }),
-  startInstance: defineRoute({ method: 'POST', path: `${INSTANCE}/start`, summary: 'Start a stopped instance', tag: 'instances', status: 200, params: NameParams.instance, body: Empty.optional(), response: Instance }),
-  stopInstance: defineRoute({ method: 'POST', path: `${INSTANCE}/stop`, summary: 'Stop every replica', tag: 'instances', status: 200, params: NameParams.instance, body: Empty.optional(), response: Instance }),
-  restartInstance: defineRoute({ method: 'POST', path: `${INSTANCE}/restart`, summary: 'Restart every replica', tag: 'instances', status: 200, params: NameParams.instance, body: Empty.optional(), response: Instance }),
-  instanceLogs: defineRoute({
+  deleteInstance: defineRoute({ access: project('member'), method: 'DELETE', path: INSTANCE, summary: 'Delete an instance and its containers', tag: 'instances', status: 202, params: NameParams.instance, response: Instance }),
+  startInstance: defineRoute({ access: project('member'), method: 'POST', path: `${INSTANCE}/start`, summary: 'Start a stopped instance', tag: 'instances', status: 200, params: NameParams.instance, body: Empty.optional(), response: Instance }),
+  stopInstance: defineRoute({ access: project('member'), method: 'POST', path: `${INSTANCE}/stop`, summary: 'Stop every replica', tag: 'instances', status: 200, params: NameParams.instance, body: Empty.optional(), response: Instance }),
+  restartInstance: defineRoute({ access: project('member'), method: 'POST', path: `${INSTANCE}/restart`, summary: 'Restart every replica', tag: 'instances', status: 200, params: NameParams.instance, body: Empty.optional(), response: Instance }),
+  instanceLogs: defineRoute({ access: project('viewer'),
     method: 'GET',
     path: `${INSTANCE}/logs`,
     summary: 'Logs of the replicas as text lines prefixed by replica; follow=true streams until the client goes',
@@ -96,7 +106,7 @@ export const routes = {
     query: LogsQuery,
     stream: 'text',
   }),
-  instanceExec: defineRoute({
+  instanceExec: defineRoute({ access: project('member'),
     method: 'GET',
     path: `${INSTANCE}/exec`,
     summary:
@@ -108,13 +118,13 @@ export const routes = {
     stream: 'websocket',
   }),
 
-  listVolumes: defineRoute({ method: 'GET', path: `${V1}/projects/:project/volumes`, summary: 'List volumes of a project', tag: 'volumes', status: 200, params: NameParams.project, response: z.array(Volume) }),
-  createVolume: defineRoute({ method: 'POST', path: `${V1}/projects/:project/volumes`, summary: 'Create a persistent volume', tag: 'volumes', status: 201, params: NameParams.project, body: VolumeCreate, response: Volume }),
-  getVolume: defineRoute({ method: 'GET', path: `${V1}/projects/:project/volumes/:volume`, summary: 'Show a volume', tag: 'volumes', status: 200, params: NameParams.volume, response: Volume }),
-  deleteVolume: defineRoute({ method: 'DELETE', path: `${V1}/projects/:project/volumes/:volume`, summary: 'Delete a volume and its data (409 while mounted)', tag: 'volumes', status: 200, params: NameParams.volume, response: Deleted }),
+  listVolumes: defineRoute({ access: project('viewer'), method: 'GET', path: `${V1}/projects/:project/volumes`, summary: 'List volumes of a project', tag: 'volumes', status: 200, params: NameParams.project, response: z.array(Volume) }),
+  createVolume: defineRoute({ access: project('member'), method: 'POST', path: `${V1}/projects/:project/volumes`, summary: 'Create a persistent volume', tag: 'volumes', status: 201, params: NameParams.project, body: VolumeCreate, response: Volume }),
+  getVolume: defineRoute({ access: project('viewer'), method: 'GET', path: `${V1}/projects/:project/volumes/:volume`, summary: 'Show a volume', tag: 'volumes', status: 200, params: NameParams.volume, response: Volume }),
+  deleteVolume: defineRoute({ access: project('member'), method: 'DELETE', path: `${V1}/projects/:project/volumes/:volume`, summary: 'Delete a volume and its data (409 while mounted)', tag: 'volumes', status: 200, params: NameParams.volume, response: Deleted }),
 
-  listEvents: defineRoute({ method: 'GET', path: `${V1}/events`, summary: 'Stored lifecycle events, oldest first', tag: 'events', status: 200, query: EventsQuery, response: z.array(Event) }),
-  streamEvents: defineRoute({
+  listEvents: defineRoute({ access: USER, method: 'GET', path: `${V1}/events`, summary: 'Stored lifecycle events, oldest first', tag: 'events', status: 200, query: EventsQuery, response: z.array(Event) }),
+  streamEvents: defineRoute({ access: USER,
     method: 'GET',
     path: `${V1}/events/stream`,
     summary: 'Live lifecycle events as Server-Sent Events (honours Last-Event-ID)',
@@ -124,8 +134,39 @@ export const routes = {
     stream: 'sse',
   }),
 
-  listNodes: defineRoute({ method: 'GET', path: `${V1}/nodes`, summary: 'Engine hosts with capacity and status', tag: 'nodes', status: 200, response: z.array(Node) }),
-  openapi: defineRoute({ method: 'GET', path: `${V1}/openapi.json`, summary: 'This document', tag: 'system', status: 200, public: true, response: z.record(z.string(), z.unknown()) }),
+  listNodes: defineRoute({ access: USER, method: 'GET', path: `${V1}/nodes`, summary: 'Engine hosts with capacity and status', tag: 'nodes', status: 200, response: z.array(Node) }),
+  openapi: defineRoute({ method: 'GET', path: `${V1}/openapi.json`, summary: 'This document', tag: 'system', status: 200, access: PUBLIC, response: z.record(z.string(), z.unknown()) }),
+
+  login: defineRoute({ method: 'POST', path: `${V1}/auth/login`, summary: 'Password login: sets the session cookie; answers the CSRF token', tag: 'auth', status: 200, body: Login, response: LoginResult, access: PUBLIC }),
+  logout: defineRoute({ method: 'POST', path: `${V1}/auth/logout`, summary: 'End the session', tag: 'auth', status: 200, body: Empty.optional(), response: Deleted, access: USER }),
+  whoami: defineRoute({ method: 'GET', path: `${V1}/auth/whoami`, summary: 'The caller, how it signed in, and its memberships', tag: 'auth', status: 200, response: Whoami, access: USER }),
+  changePassword: defineRoute({ method: 'PUT', path: `${V1}/auth/password`, summary: 'Change your own password (ends your other sessions)', tag: 'auth', status: 200, body: PasswordChange, response: User, access: USER }),
+
+  listUsers: defineRoute({ method: 'GET', path: `${V1}/users`, summary: 'List users', tag: 'users', status: 200, response: z.array(User), access: ADMIN }),
+  createUser: defineRoute({ method: 'POST', path: `${V1}/users`, summary: 'Create a user', tag: 'users', status: 201, body: UserCreate, response: User, access: ADMIN }),
+  getUser: defineRoute({ method: 'GET', path: `${V1}/users/:user`, summary: 'Show a user', tag: 'users', status: 200, params: UserParams, response: User, access: ADMIN }),
+  updateUser: defineRoute({ method: 'PATCH', path: `${V1}/users/:user`, summary: 'Disable, enable, promote or reset the password of a user', tag: 'users', status: 200, params: UserParams, body: UserPatch, response: User, access: ADMIN }),
+  deleteUser: defineRoute({ method: 'DELETE', path: `${V1}/users/:user`, summary: 'Delete a user, its tokens, sessions and memberships', tag: 'users', status: 200, params: UserParams, response: Deleted, access: ADMIN }),
+
+  listTokens: defineRoute({ method: 'GET', path: `${V1}/tokens`, summary: 'Your API tokens', tag: 'tokens', status: 200, response: z.array(Token), access: USER }),
+  createToken: defineRoute({ method: 'POST', path: `${V1}/tokens`, summary: 'Create an API token (shown once)', tag: 'tokens', status: 201, body: TokenCreate, response: TokenCreated, access: USER }),
+  deleteToken: defineRoute({ method: 'DELETE', path: `${V1}/tokens/:id`, summary: 'Revoke one of your tokens', tag: 'tokens', status: 200, params: IdParams, response: Deleted, access: USER }),
+
+  listMembers: defineRoute({ method: 'GET', path: `${V1}/projects/:project/members`, summary: 'Members of a project and their roles', tag: 'members', status: 200, params: NameParams.project, response: z.array(Member), access: project('viewer') }),
+  putMember: defineRoute({ method: 'PUT', path: `${V1}/projects/:project/members/:user`, summary: 'Add a member or change its role', tag: 'members', status: 200, params: MemberParams, body: MemberPut, response: Member, access: project('owner') }),
+  deleteMember: defineRoute({ method: 'DELETE', path: `${V1}/projects/:project/members/:user`, summary: 'Remove a member', tag: 'members', status: 200, params: MemberParams, response: Deleted, access: project('owner') }),
+
+  getUsage: defineRoute({ method: 'GET', path: `${V1}/projects/:project/usage`, summary: 'Use against quota', tag: 'quotas', status: 200, params: NameParams.project, response: Usage, access: project('viewer') }),
+  updateQuota: defineRoute({ method: 'PATCH', path: `${V1}/projects/:project/quota`, summary: 'Set limits (null: none)', tag: 'quotas', status: 200, params: NameParams.project, body: QuotaPatch, response: Quota, access: ADMIN }),
+  getPolicy: defineRoute({ method: 'GET', path: `${V1}/projects/:project/policy`, summary: 'The container policy of a project', tag: 'policy', status: 200, params: NameParams.project, response: Policy, access: project('viewer') }),
+  putPolicy: defineRoute({ method: 'PUT', path: `${V1}/projects/:project/policy`, summary: 'Relax or tighten the container policy (audited)', tag: 'policy', status: 200, params: NameParams.project, body: Policy, response: Policy, access: ADMIN }),
+
+  listSecrets: defineRoute({ method: 'GET', path: `${V1}/projects/:project/secrets`, summary: 'Secret names and versions (never values)', tag: 'secrets', status: 200, params: NameParams.project, response: z.array(Secret), access: project('member') }),
+  putSecret: defineRoute({ method: 'PUT', path: `${V1}/projects/:project/secrets/:secret`, summary: 'Create or replace a secret (write-only)', tag: 'secrets', status: 200, params: SecretParams, body: SecretPut, response: Secret, access: project('member') }),
+  deleteSecret: defineRoute({ method: 'DELETE', path: `${V1}/projects/:project/secrets/:secret`, summary: 'Delete a secret (409 while used)', tag: 'secrets', status: 200, params: SecretParams, response: Deleted, access: project('member') }),
+
+  listAudit: defineRoute({ method: 'GET', path: `${V1}/audit`, summary: 'The audit log (append-only)', tag: 'audit', status: 200, query: AuditQuery, response: z.array(AuditEntry), access: ADMIN }),
+  listProjectAudit: defineRoute({ method: 'GET', path: `${V1}/projects/:project/audit`, summary: 'The audit log of one project', tag: 'audit', status: 200, params: NameParams.project, query: AuditQuery, response: z.array(AuditEntry), access: project('owner') }),
 } as const;
 
 export type Routes = typeof routes;

@@ -1,5 +1,6 @@
 import type { App, AppCreate, AppUpdate } from '@gureum/contract';
 import type { Store } from '../store/store.js';
+import { canSee, roleIn, roleRank, scopeOf, type Principal, type Scope } from './access.js';
 import { DomainError } from './errors.js';
 import type { EventService } from './event.service.js';
 import type { AppRecord } from './records.js';
@@ -11,25 +12,47 @@ export class AppService {
     private readonly events: EventService,
   ) {}
 
-  async list(): Promise<App[]> {
-    return this.store.apps.list();
+  async list(scope: Scope): Promise<App[]> {
+    return (await this.store.apps.list()).filter((a) => a.project === null || canSee(scope, a.project));
   }
 
-  async get(name: string): Promise<App> {
-    return this.require(name);
+  async get(name: string, scope: Scope): Promise<App> {
+    const app = await this.require(name);
+    if (app.project !== null && !canSee(scope, app.project)) throw notFound(name);
+    return app;
+  }
+
+  /** Global apps are the admin's; a project's private apps, its members'. */
+  private mayWrite(p: Principal, project: string | null, name: string): void {
+    if (project === null) {
+      if (!p.isAdmin || p.token?.projects) throw new DomainError('FORBIDDEN', 'only an administrator may change the global catalog');
+      return;
+    }
+    const role = roleIn(p, project);
+    if (role === null) throw new DomainError('PROJECT_NOT_FOUND', `project ${project} does not exist`);
+    if (roleRank(role) < roleRank('member')) throw new DomainError('FORBIDDEN', `this needs the member role in project ${project}`);
   }
 
   async require(name: string, store: Store = this.store): Promise<AppRecord> {
     const app = await store.apps.get(name);
-    if (!app) throw new DomainError('APP_NOT_FOUND', `app ${name} is not in the catalog`);
+    if (!app) throw notFound(name);
     return app;
   }
 
-  async create(input: AppCreate): Promise<App> {
+  /** An app an instance of `project` may run: global, or private to that project. */
+  async requireFor(project: string, name: string, store: Store = this.store): Promise<AppRecord> {
+    const app = await this.require(name, store);
+    if (app.project !== null && app.project !== project) throw notFound(name);
+    return app;
+  }
+
+  async create(input: AppCreate, p: Principal): Promise<App> {
+    this.mayWrite(p, input.project ?? null, input.name);
     validateApp(input);
     const now = new Date().toISOString();
     const record: AppRecord = {
       name: input.name,
+      project: input.project ?? null,
       title: input.title ?? input.name,
       description: input.description ?? '',
       parameters: input.parameters,
@@ -39,6 +62,7 @@ export class AppService {
       updatedAt: now,
     };
     await this.store.transaction(async (trx) => {
+      if (record.project !== null && !(await trx.projects.get(record.project))) throw new DomainError('PROJECT_NOT_FOUND', `project ${record.project} does not exist`);
       if (await trx.apps.get(input.name)) throw new DomainError('APP_EXISTS', `app ${input.name} already exists`);
       await trx.apps.insert(record);
     });
@@ -47,10 +71,11 @@ export class AppService {
   }
 
   /** Replaces the definition; running instances keep theirs until they are changed. */
-  async update(name: string, input: AppUpdate): Promise<App> {
+  async update(name: string, input: AppUpdate, p: Principal): Promise<App> {
     validateApp(input);
     const record = await this.store.transaction(async (trx) => {
-      const current = await this.require(name, trx);
+      const current = await this.get(name, scopeOf(p));
+      this.mayWrite(p, current.project, name);
       const next: AppRecord = {
         ...current,
         title: input.title ?? current.title,
@@ -67,13 +92,18 @@ export class AppService {
     return record;
   }
 
-  async delete(name: string): Promise<void> {
+  async delete(name: string, p: Principal): Promise<void> {
     await this.store.transaction(async (trx) => {
-      await this.require(name, trx);
+      const current = await this.get(name, scopeOf(p));
+      this.mayWrite(p, current.project, name);
       const users = await trx.instances.countByApp(name);
       if (users > 0) throw new DomainError('APP_IN_USE', `app ${name} is used by ${users} instance(s)`);
       await trx.apps.delete(name);
     });
     await this.events.record('app.deleted', { message: `app ${name} deleted`, data: { app: name } });
   }
+}
+
+function notFound(name: string): DomainError {
+  return new DomainError('APP_NOT_FOUND', `app ${name} is not in the catalog`);
 }

@@ -4,17 +4,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Store } from '../store/store.js';
 import { DomainError } from './errors.js';
-import type { UserRecord } from './records.js';
+import type { Principal } from './access.js';
+import { LoginLimiter } from './login-limiter.js';
+import type { TokenRecord, UserRecord } from './records.js';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
-
-export interface Principal {
-  userId: string;
-  userName: string;
-  isAdmin: boolean;
-  tokenId: string;
-}
+const SESSION_TTL_MS = 12 * 3600 * 1000;
 
 /** Hashes a password with scrypt (memory-hard); the result carries its own parameters. */
 export async function hashPassword(password: string): Promise<string> {
@@ -36,7 +32,10 @@ export function hashToken(token: string): string {
 }
 
 export class AuthService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly limiter: LoginLimiter = new LoginLimiter(),
+  ) {}
 
   /**
    * First start: creates `admin` (password given, or generated and answered once). Whenever
@@ -56,7 +55,7 @@ export class AuthService {
       () => false,
     );
     if (!exists) {
-      const token = await this.issueToken(admin, 'admin.token');
+      const { token } = await this.issueToken(admin, 'admin.token');
       await fs.mkdir(dataDir, { recursive: true });
       await fs.writeFile(tokenFile, token + '\n', { mode: 0o600 });
       await fs.chmod(tokenFile, 0o600);
@@ -64,20 +63,72 @@ export class AuthService {
     return { ...(generatedPassword !== undefined && { generatedPassword }), tokenFile, newToken: !exists };
   }
 
-  async issueToken(user: UserRecord, name: string, expiresAt: string | null = null): Promise<string> {
+  async issueToken(user: UserRecord, name: string, options: { expiresAt?: string | null; readOnly?: boolean; projects?: string[] | null } = {}): Promise<{ token: string; record: TokenRecord }> {
     const token = `gur_${randomBytes(32).toString('base64url')}`;
-    await this.store.users.insertToken({ id: randomUUID(), userId: user.id, name, hash: hashToken(token), createdAt: new Date().toISOString(), expiresAt, lastUsedAt: null });
-    return token;
+    const record: TokenRecord = {
+      id: randomUUID(),
+      userId: user.id,
+      name,
+      hash: hashToken(token),
+      createdAt: new Date().toISOString(),
+      expiresAt: options.expiresAt ?? null,
+      lastUsedAt: null,
+      readOnly: options.readOnly ?? false,
+      projects: options.projects ?? null,
+    };
+    await this.store.users.insertToken(record);
+    return { token, record };
   }
 
-  /** The principal behind a bearer token; UNAUTHENTICATED for anything else. */
-  async authenticate(token: string | undefined): Promise<Principal> {
-    if (!token) throw new DomainError('UNAUTHENTICATED', 'an API token is required: Authorization: Bearer <token>');
-    const record = await this.store.users.tokenByHash(hashToken(token));
-    if (!record) throw new DomainError('UNAUTHENTICATED', 'the API token is not valid');
-    if (record.expiresAt !== null && record.expiresAt <= new Date().toISOString()) throw new DomainError('UNAUTHENTICATED', 'the API token has expired');
-    const user = await this.store.users.getById(record.userId);
-    if (!user || user.disabled) throw new DomainError('UNAUTHENTICATED', 'the API token belongs to no active user');
-    return { userId: user.id, userName: user.name, isAdmin: user.isAdmin, tokenId: record.id };
+  /** Password login: a new session (cookie value) and its CSRF token. Slowed, then refused, after repeated failures. */
+  async login(name: string, password: string, address: string): Promise<{ user: UserRecord; session: string; csrf: string; expiresAt: string }> {
+    const attempt = await this.limiter.begin([`user:${name}`, `addr:${address}`]);
+    const user = await this.store.users.getByName(name);
+    const ok = user !== undefined && !user.disabled && (await verifyPassword(password, user.passwordHash));
+    if (!ok || !user) {
+      if (!user) await hashPassword(password); // same cost whether or not the user exists
+      throw new DomainError('LOGIN_FAILED', 'wrong user name or password'); // the attempt stays counted
+    }
+    this.limiter.succeed(attempt, [`user:${name}`]);
+    const session = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(Date.now() + SESSION_TTL_MS).toISOString();
+    await this.store.users.insertSession({ hash: hashToken(session), userId: user.id, csrf, createdAt: new Date().toISOString(), expiresAt });
+    return { user, session, csrf, expiresAt };
+  }
+
+  async logout(session: string | undefined): Promise<void> {
+    if (session) await this.store.users.deleteSession(hashToken(session));
+  }
+
+  /** The principal behind a bearer token or a session cookie; UNAUTHENTICATED for anything else. */
+  async authenticate(credentials: { bearer?: string | undefined; session?: string | undefined }): Promise<Principal> {
+    const now = new Date().toISOString();
+    if (credentials.bearer) {
+      const record = await this.store.users.tokenByHash(hashToken(credentials.bearer));
+      if (!record) throw new DomainError('UNAUTHENTICATED', 'the API token is not valid (revoked or never issued)');
+      if (record.expiresAt !== null && record.expiresAt <= now) throw new DomainError('UNAUTHENTICATED', 'the API token has expired');
+      const user = await this.activeUser(record.userId);
+      void this.store.users.touchToken(record.id, now).catch(() => {});
+      return this.principal(user, 'token', { id: record.id, name: record.name, readOnly: record.readOnly, projects: record.projects, expiresAt: record.expiresAt }, null);
+    }
+    if (credentials.session) {
+      const session = await this.store.users.sessionByHash(hashToken(credentials.session));
+      if (!session || session.expiresAt <= now) throw new DomainError('UNAUTHENTICATED', 'the session has ended: log in again');
+      const user = await this.activeUser(session.userId);
+      return this.principal(user, 'session', null, session.csrf);
+    }
+    throw new DomainError('UNAUTHENTICATED', 'credentials are required: Authorization: Bearer <token>, or log in');
+  }
+
+  private async activeUser(id: string): Promise<UserRecord> {
+    const user = await this.store.users.getById(id);
+    if (!user || user.disabled) throw new DomainError('UNAUTHENTICATED', 'these credentials belong to no active user');
+    return user;
+  }
+
+  private async principal(user: UserRecord, via: Principal['via'], token: Principal['token'], csrf: string | null): Promise<Principal> {
+    const roles = new Map((await this.store.users.memberships(user.id)).map((m) => [m.project, m.role]));
+    return { userId: user.id, userName: user.name, isAdmin: user.isAdmin, via, token, csrf, roles };
   }
 }

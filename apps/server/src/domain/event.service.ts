@@ -1,5 +1,6 @@
 import type { EventType } from '@gureum/contract';
 import type { Store } from '../store/store.js';
+import type { Scope } from './access.js';
 import type { EventRecord } from './records.js';
 
 export interface NewEvent {
@@ -30,7 +31,7 @@ export class EventService {
     return event;
   }
 
-  async list(filter: { project?: string; instance?: string; type?: string; since?: string; limit: number }): Promise<EventRecord[]> {
+  async list(filter: { project?: string | undefined; instance?: string | undefined; type?: string | undefined; since?: string | undefined; limit: number }, scope?: Scope): Promise<EventRecord[]> {
     const since = filter.since;
     const afterId = since !== undefined && /^\d+$/.test(since) ? Number(since) : undefined;
     const sinceTime = since !== undefined && afterId === undefined ? new Date(since) : undefined;
@@ -40,6 +41,7 @@ export class EventService {
       ...(filter.type !== undefined && { type: filter.type }),
       ...(afterId !== undefined && { afterId }),
       ...(sinceTime !== undefined && !Number.isNaN(sinceTime.getTime()) && { sinceTime: sinceTime.toISOString() }),
+      ...(scope !== undefined && !scope.all && { projects: [...scope.projects] }),
       limit: filter.limit,
     });
   }

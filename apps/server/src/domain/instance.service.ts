@@ -6,6 +6,7 @@ import { DomainError } from './errors.js';
 import type { EventService } from './event.service.js';
 import type { ProjectService } from './project.service.js';
 import type { ReconcileQueue } from './reconcile-queue.js';
+import type { LaunchGuard } from './launch-guard.js';
 import type { InstanceRecord, RenderedComponent } from './records.js';
 import { hostPortsOf, renderComponents } from './render.js';
 
@@ -17,6 +18,7 @@ export class InstanceService {
     private readonly apps: AppService,
     private readonly events: EventService,
     private readonly queue: ReconcileQueue,
+    private readonly guards: LaunchGuard[] = [],
   ) {}
 
   async list(project: string): Promise<Instance[]> {
@@ -39,10 +41,11 @@ export class InstanceService {
     const record = await this.store.transaction(async (trx) => {
       const p = await this.projects.require(project, trx);
       if (p.deleting) throw new DomainError('PROJECT_NOT_FOUND', `project ${project} is being deleted`);
-      const app = await this.apps.require(input.app, trx);
+      const app = await this.apps.requireFor(project, input.app, trx);
       if (await trx.instances.get(project, input.name)) throw new DomainError('INSTANCE_EXISTS', `instance ${input.name} already exists in project ${project}`);
       const rendered = renderComponents(app, { project, instance: input.name, parameters: input.parameters, replicas: input.replicas ?? null, env: input.env ?? {} });
       await checkHostPorts(trx, rendered.components, undefined);
+      for (const guard of this.guards) await guard.check(trx, p, rendered.components, undefined);
       await createMissingVolumes(trx, project, rendered.components);
       const now = new Date().toISOString();
       const instance: InstanceRecord = {
@@ -78,11 +81,13 @@ export class InstanceService {
   async update(project: string, name: string, patch: InstancePatch): Promise<Instance> {
     const { before, after } = await this.store.transaction(async (trx) => {
       const current = await this.requireLive(project, name, trx);
+      const p = await this.projects.require(project, trx);
       const app = await this.apps.require(current.app, trx);
       const replicas = patch.replicas === undefined ? current.replicasOverride : mergeReplicas(current.replicasOverride, patch.replicas, app.components.map((c) => c.name));
       const env = patch.env ?? current.env;
       const rendered = renderComponents(app, { project, instance: name, parameters: { ...current.parameters, ...(patch.parameters ?? {}) }, replicas, env });
       await checkHostPorts(trx, rendered.components, current.id);
+      for (const guard of this.guards) await guard.check(trx, p, rendered.components, current.id);
       await createMissingVolumes(trx, project, rendered.components);
       const next: InstanceRecord = {
         ...current,
@@ -164,7 +169,7 @@ async function checkHostPorts(store: Store, components: RenderedComponent[], sel
 async function createMissingVolumes(store: Store, project: string, components: RenderedComponent[]): Promise<void> {
   const names = new Set(components.flatMap((c) => c.volumes.map((v) => v.volume)));
   for (const name of names) {
-    if (!(await store.volumes.get(project, name))) await store.volumes.insert({ project, name, createdAt: new Date().toISOString() });
+    if (!(await store.volumes.get(project, name))) await store.volumes.insert({ project, name, createdAt: new Date().toISOString(), sizeBytes: null });
   }
 }
 

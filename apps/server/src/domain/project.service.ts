@@ -1,5 +1,6 @@
 import type { Project, ProjectCreate } from '@gureum/contract';
 import type { Store } from '../store/store.js';
+import { canSee, type Principal, type Scope } from './access.js';
 import { DomainError } from './errors.js';
 import type { EventService } from './event.service.js';
 import type { ProjectRecord } from './records.js';
@@ -12,9 +13,9 @@ export class ProjectService {
     private readonly queue: ReconcileQueue,
   ) {}
 
-  async list(): Promise<Project[]> {
+  async list(scope: Scope): Promise<Project[]> {
     const [projects, counts] = await Promise.all([this.store.projects.list(), this.store.projects.counts()]);
-    return projects.map((p) => toView(p, counts.get(p.name)));
+    return projects.filter((p) => canSee(scope, p.name)).map((p) => toView(p, counts.get(p.name)));
   }
 
   async get(name: string): Promise<Project> {
@@ -28,12 +29,15 @@ export class ProjectService {
     return project;
   }
 
-  async create(input: ProjectCreate): Promise<Project> {
-    const record: ProjectRecord = { name: input.name, description: input.description ?? '', deleting: false, createdAt: new Date().toISOString() };
+  /** The creator becomes the project's first owner. */
+  async create(input: ProjectCreate, creator: Principal): Promise<Project> {
+    if (creator.token?.projects) throw new DomainError('FORBIDDEN', 'a project-limited token cannot create projects');
+    const record: ProjectRecord = { name: input.name, description: input.description ?? '', deleting: false, createdAt: new Date().toISOString(), quota: {}, policy: {} };
     await this.store.transaction(async (trx) => {
       const existing = await trx.projects.get(input.name);
       if (existing) throw new DomainError('PROJECT_EXISTS', existing.deleting ? `project ${input.name} is being deleted` : `project ${input.name} already exists`);
       await trx.projects.insert(record);
+      await trx.users.putMembership({ project: record.name, userId: creator.userId, role: 'owner', addedAt: record.createdAt });
     });
     await this.events.record('project.created', { project: record.name, message: `project ${record.name} created` });
     return toView(record, undefined);

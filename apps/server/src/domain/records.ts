@@ -1,4 +1,4 @@
-import type { ComponentSpec, EventType, ParameterSpec, ReplicaStatus } from '@gureum/contract';
+import type { ComponentSpec, EventType, ParameterSpec, Policy, ProjectRole, Quota, ReplicaStatus } from '@gureum/contract';
 
 export type ParamValue = string | number | boolean;
 
@@ -7,10 +7,23 @@ export interface ProjectRecord {
   description: string;
   deleting: boolean;
   createdAt: string;
+  /** Limits set by the admin; a missing key means no limit. */
+  quota: Partial<Quota>;
+  /** Relaxations set by the admin; a missing key means the default. */
+  policy: Partial<Policy>;
+}
+
+export interface MembershipRecord {
+  project: string;
+  userId: string;
+  role: ProjectRole;
+  addedAt: string;
 }
 
 export interface AppRecord {
   name: string;
+  /** null: the global catalog. */
+  project: string | null;
   title: string;
   description: string;
   parameters: ParameterSpec[];
@@ -33,6 +46,39 @@ export interface RenderedComponent {
   memoryBytes?: number;
   volumes: { volume: string; mountPath: string; readOnly: boolean }[];
   healthCheck?: { command: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
+  /** Isolation the component asks to weaken; the project's policy decides (see domain/policy.ts). Absent: none. */
+  security?: ComponentSecurity;
+  /** Host paths bind-mounted (only under the policy's allowHostPaths). Absent: none. */
+  hostMounts?: { hostPath: string; mountPath: string; readOnly: boolean }[];
+  /** Project secrets given to replicas, by name (values are resolved by the reconciler). Absent: none. */
+  secrets?: SecretUse[];
+}
+
+export interface ComponentSecurity {
+  privileged?: boolean;
+  hostNetwork?: boolean;
+  hostPid?: boolean;
+  hostIpc?: boolean;
+  capAdd?: string[];
+  /** uid[:gid] or name. */
+  user?: string;
+}
+
+/** A secret as an environment variable (env) or as a file (path), exactly one of the two. */
+export interface SecretUse {
+  secret: string;
+  env?: string;
+  path?: string;
+}
+
+export interface SecretRecord {
+  project: string;
+  name: string;
+  /** base64(iv | tag | AES-256-GCM ciphertext); see domain/secret-box.ts. */
+  ciphertext: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export type InstancePhase = 'pending' | 'running' | 'degraded' | 'stopped' | 'failed' | 'deleting';
@@ -64,6 +110,7 @@ export interface VolumeRecord {
   project: string;
   name: string;
   createdAt: string;
+  sizeBytes: number | null;
 }
 
 export interface UserRecord {
@@ -83,6 +130,9 @@ export interface TokenRecord {
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
+  readOnly: boolean;
+  /** null: every project the user may reach. */
+  projects: string[] | null;
 }
 
 export interface EventRecord {

@@ -6,6 +6,7 @@ import { hostPortsOf, renderComponents, specHash, validateApp } from './render.j
 
 const hadoop: AppRecord = {
   name: 'hadoop',
+  project: null,
   title: 'Hadoop',
   description: '',
   version: 1,

@@ -62,7 +62,7 @@ export function validateApp(app: Pick<AppRecord, 'parameters' | 'components'>): 
 }
 
 function templatedStrings(c: ComponentSpec): string[] {
-  return [...(c.command ?? []), ...(c.args ?? []), ...Object.values(c.env ?? {}), ...(c.volumes ?? []).map((v) => v.volume)];
+  return [...(c.command ?? []), ...(c.args ?? []), ...Object.values(c.env ?? {}), ...(c.volumes ?? []).flatMap((v) => ('volume' in v ? [v.volume] : []))];
 }
 
 /** Why a value does not fit a parameter, or undefined when it does. */
@@ -134,8 +134,13 @@ export function renderComponents(app: AppRecord, input: RenderInput): { paramete
       env: Object.fromEntries(Object.entries({ ...(c.env ?? {}), ...(input.env ?? {}) }).map(([k, v]) => [k, substitute(v, values)])),
       ports: (c.ports ?? []).map((p) => ({ ...p, protocol: p.protocol ?? 'tcp' })),
       replicas,
-      volumes: (c.volumes ?? []).map((v) => ({ volume: substitute(v.volume, values), mountPath: v.mountPath, readOnly: v.readOnly ?? false })),
+      volumes: (c.volumes ?? []).flatMap((v) => ('volume' in v ? [{ volume: substitute(v.volume, values), mountPath: v.mountPath, readOnly: v.readOnly ?? false }] : [])),
     };
+    // Host paths and secret references are taken literally: what the policy and the secrets guard check is what runs.
+    const hostMounts = (c.volumes ?? []).flatMap((v) => ('hostPath' in v ? [{ hostPath: v.hostPath, mountPath: v.mountPath, readOnly: v.readOnly ?? false }] : []));
+    if (hostMounts.length > 0) rendered.hostMounts = hostMounts;
+    if (c.secrets && c.secrets.length > 0) rendered.secrets = c.secrets.map((r) => ({ secret: r.secret, ...(r.env !== undefined && { env: r.env }), ...(r.path !== undefined && { path: r.path }) }));
+    if (c.security && Object.keys(c.security).length > 0) rendered.security = { ...c.security };
     if (c.command) rendered.command = c.command.map((s) => substitute(s, values));
     if (c.args) rendered.args = c.args.map((s) => substitute(s, values));
     if (c.resources?.cpus !== undefined) rendered.cpus = c.resources.cpus;
@@ -178,8 +183,11 @@ export function hostPortsOf(components: RenderedComponent[]): string[] {
   return components.flatMap((c) => (c.replicas > 0 ? c.ports.filter((p) => p.hostPort !== undefined).map((p) => `${p.hostPort}/${p.protocol}`) : []));
 }
 
-/** Identifies what a replica runs: changes when anything but the replica count changes. */
-export function specHash(component: RenderedComponent, restartNonce: number): string {
+/**
+ * Identifies what a replica runs: changes when anything but the replica count changes.
+ * `extra`: what else a replica runs with (effective security, secret versions), so a change of it rolls the replicas too.
+ */
+export function specHash(component: RenderedComponent, restartNonce: number, extra?: unknown): string {
   const { replicas: _replicas, ...spec } = component;
-  return createHash('sha256').update(JSON.stringify({ spec, restartNonce })).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify({ spec, restartNonce, ...(extra !== undefined && { extra }) })).digest('hex').slice(0, 16);
 }

@@ -66,6 +66,8 @@ export interface ImageInfo {
   tags: string[];
   sizeBytes: number;
   createdAt: string;
+  /** The image's USER ('' when unset: root). Set by inspectImage. */
+  user?: string;
 }
 
 export interface PullProgress {
@@ -104,10 +106,29 @@ export interface ReplicaSpec {
   cpus?: number;
   memoryBytes?: number;
   mounts: { project: string; volume: string; mountPath: string; readOnly: boolean }[];
+  /** Host paths bind-mounted (already allowed by the project's policy). */
+  binds?: { hostPath: string; mountPath: string; readOnly: boolean }[];
+  /** Written into the container before it starts (secret files), owned by the user it runs as. */
+  files?: { path: string; content: Buffer; mode: number }[];
+  /** Absent: the hardened default (no extra capability, default pids limit; see domain/policy.ts). */
+  security?: ReplicaSecurity;
   healthCheck?: { command: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
   specHash: string;
   /** Applied as-is (the io.gureum.* set). */
   labels: Record<string, string>;
+}
+
+/** How a replica is confined. Drivers drop every capability, then add back exactly `capAdd`. */
+export interface ReplicaSecurity {
+  privileged: boolean;
+  hostNetwork: boolean;
+  hostPid: boolean;
+  hostIpc: boolean;
+  /** The complete set kept: the default set plus what the policy allowed. */
+  capAdd: string[];
+  user?: string;
+  pidsLimit: number;
+  noNewPrivileges: true;
 }
 
 export type ReplicaState = 'created' | 'running' | 'restarting' | 'exited' | 'dead' | 'paused' | 'removing';

@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import { DomainError } from './errors.js';
 import type { EventService } from './event.service.js';
 import type { ProjectService } from './project.service.js';
+import type { QuotaService } from './quota.service.js';
 import type { InstanceRecord, VolumeRecord } from './records.js';
 import type { Runtime } from './runtime.js';
 
@@ -12,6 +13,7 @@ export class VolumeService {
     private readonly projects: ProjectService,
     private readonly runtime: Runtime,
     private readonly events: EventService,
+    private readonly quotas: QuotaService,
   ) {}
 
   async list(project: string): Promise<Volume[]> {
@@ -28,12 +30,13 @@ export class VolumeService {
   }
 
   /** Records the volume; the engine volume is made by the reconciler when a replica mounts it. */
-  async create(project: string, name: string): Promise<Volume> {
-    const record: VolumeRecord = { project, name, createdAt: new Date().toISOString() };
+  async create(project: string, name: string, sizeBytes: number | null): Promise<Volume> {
+    const record: VolumeRecord = { project, name, createdAt: new Date().toISOString(), sizeBytes };
     await this.store.transaction(async (trx) => {
       const p = await this.projects.require(project, trx);
       if (p.deleting) throw new DomainError('PROJECT_NOT_FOUND', `project ${project} is being deleted`);
       if (await trx.volumes.get(project, name)) throw new DomainError('VOLUME_EXISTS', `volume ${name} already exists in project ${project}`);
+      await this.quotas.checkVolume(trx, p, sizeBytes);
       await trx.volumes.insert(record);
     });
     await this.events.record('volume.created', { project, message: `volume ${name} created`, data: { volume: name } });
@@ -62,5 +65,5 @@ function usersOf(volume: string, instances: InstanceRecord[]): string[] {
 }
 
 function toView(v: VolumeRecord, instances: InstanceRecord[]): Volume {
-  return { project: v.project, name: v.name, createdAt: v.createdAt, usedBy: usersOf(v.name, instances) };
+  return { project: v.project, name: v.name, createdAt: v.createdAt, sizeBytes: v.sizeBytes, usedBy: usersOf(v.name, instances) };
 }

@@ -29,7 +29,7 @@ export function bindRoutes(app: FastifyInstance, handlers: Handlers): void {
     app.route({
       method: route.method,
       url: route.path,
-      config: { routeId: id, public: route.public === true },
+      config: { routeId: id },
       handler: async (request, reply) => {
         const input = {
           params: route.params ? route.params.parse(request.params) : undefined,

@@ -1,8 +1,14 @@
 import type { AppService } from '../domain/app.service.js';
-import type { AuthService, Principal } from '../domain/auth.service.js';
+import type { Principal } from '../domain/access.js';
+import type { AuditService } from '../domain/audit.service.js';
+import type { AuthService } from '../domain/auth.service.js';
+import type { QuotaService } from '../domain/quota.service.js';
+import type { UserService } from '../domain/user.service.js';
 import type { EventService } from '../domain/event.service.js';
 import type { ImageService } from '../domain/image.service.js';
 import type { InstanceService } from '../domain/instance.service.js';
+import type { PolicyService } from '../domain/policy.service.js';
+import type { SecretService } from '../domain/secret.service.js';
 import type { ProjectService } from '../domain/project.service.js';
 import type { Runtime } from '../domain/runtime.js';
 import type { VolumeService } from '../domain/volume.service.js';
@@ -11,10 +17,15 @@ import type { Store } from '../store/store.js';
 /** What the HTTP layer may call: services only (plus pings for readiness). */
 export interface Services {
   auth: AuthService;
+  users: UserService;
+  audit: AuditService;
+  quotas: QuotaService;
   projects: ProjectService;
   apps: AppService;
   instances: InstanceService;
   volumes: VolumeService;
+  secrets: SecretService;
+  policies: PolicyService;
   images: ImageService;
   events: EventService;
   runtime: Runtime;

@@ -12,7 +12,7 @@ import { toHttpError } from './errors.js';
  */
 export function registerExec(app: FastifyInstance, s: Services): void {
   const route = routes.instanceExec;
-  app.get(route.path, { websocket: true, config: { routeId: 'instanceExec', public: false } }, (socket: WebSocket, request) => {
+  app.get(route.path, { websocket: true, config: { routeId: 'instanceExec' } }, (socket: WebSocket, request) => {
     void (async () => {
       try {
         const params = route.params.parse(request.params);
@@ -22,12 +22,15 @@ export function registerExec(app: FastifyInstance, s: Services): void {
           (r) => r.containerId !== null && r.state === 'running' && (query.component === undefined || r.component === query.component) && (query.replica === undefined || r.index === query.replica),
         );
         if (!replica) throw new DomainError('REPLICA_NOT_FOUND', `instance ${instance.name} has no running replica${query.component ? ` of ${query.component}` : ''}${query.replica !== undefined ? `/${query.replica}` : ''}`);
+        const audit = (status: number, outcome: 'ok' | 'failed', code: string | null) =>
+          s.audit.record({ actor: request.principal?.userName ?? null, token: request.principal?.token?.name ?? 'session', address: request.ip, action: 'exec.open', method: 'GET', path: request.url.split('?')[0]!, project: params.project, status, outcome, code });
         const session = await s.runtime.exec(replica.containerId!, {
           command: parseCommand(query.command),
           tty: true,
           ...(query.cols !== undefined && { cols: query.cols }),
           ...(query.rows !== undefined && { rows: query.rows }),
         });
+        await audit(101, 'ok', null);
         session.stream.on('data', (chunk: Buffer) => {
           if (socket.readyState === socket.OPEN) socket.send(chunk, { binary: true });
         });

@@ -3,6 +3,7 @@ import type { Instance } from '@gureum/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import type { Runtime } from '../domain/runtime.js';
+import { StreamMasker } from '../domain/secret-mask.js';
 
 interface LogsQuery {
   component?: string | undefined;
@@ -12,8 +13,11 @@ interface LogsQuery {
   timestamps?: string | undefined;
 }
 
-/** Logs of the chosen replicas as text; several replicas' lines are prefixed "component/index | ". */
-export async function streamLogs(runtime: Runtime, instance: Instance, query: LogsQuery, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/**
+ * Logs of the chosen replicas as text; several replicas' lines are prefixed "component/index | ".
+ * Every occurrence of a value in `secrets` (the project's secret values) shows as ***.
+ */
+export async function streamLogs(runtime: Runtime, instance: Instance, query: LogsQuery, request: FastifyRequest, reply: FastifyReply, secrets: readonly string[] = []): Promise<void> {
   const chosen = instance.replicas.filter((r) => r.containerId !== null && (query.component === undefined || r.component === query.component) && (query.replica === undefined || r.index === query.replica));
   if (chosen.length === 0) {
     throw new DomainError('REPLICA_NOT_FOUND', `instance ${instance.name} has no replica${query.component ? ` of component ${query.component}` : ''}${query.replica !== undefined ? ` with index ${query.replica}` : ''} with logs`);
@@ -45,16 +49,23 @@ export async function streamLogs(runtime: Runtime, instance: Instance, query: Lo
     const label = `${chosen[i]!.component}/${chosen[i]!.index} | `;
     let partial = '';
     let finished = false;
+    const masker = new StreamMasker(secrets);
     stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      if (!prefix) return write(chunk);
-      const lines = (partial + chunk).split('\n');
+    const emit = (text: string) => {
+      if (!prefix) return write(text);
+      const lines = (partial + text).split('\n');
       partial = lines.pop()!;
       if (lines.length > 0) write(lines.map((l) => label + l + '\n').join(''));
+    };
+    stream.on('data', (chunk: string) => {
+      const text = masker.push(chunk);
+      if (text) emit(text);
     });
     const done = () => {
       if (finished) return;
       finished = true;
+      const rest = masker.flush();
+      if (rest) emit(rest);
       if (prefix && partial) write(label + partial + '\n');
       partial = '';
       if (--open === 0) res.end();

@@ -4,8 +4,11 @@ import type { Logger } from '../logger.js';
 import { bindRoutes } from './bind.js';
 import type { Services } from './context.js';
 import { toHttpError } from './errors.js';
+import { registerAuth } from './auth.hook.js';
 import { registerExec } from './exec.socket.js';
+import { identityHandlers } from './routes/identity.routes.js';
 import { catalogHandlers } from './routes/catalog.routes.js';
+import { governanceHandlers } from './routes/governance.routes.js';
 import { instanceHandlers } from './routes/instances.routes.js';
 import { systemHandlers } from './routes/system.routes.js';
 
@@ -20,15 +23,7 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
   // Image uploads stream straight to the engine: never buffered whole.
   app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], { bodyLimit: UPLOAD_LIMIT }, (_req, payload, done) => done(null, payload));
 
-  app.addHook('onRequest', async (request) => {
-    const config = request.routeOptions.config as { public?: boolean } | undefined;
-    if (config?.public !== false) return; // public routes and unknown URLs (404) need no token
-    const header = request.headers.authorization;
-    const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1];
-    // Browsers cannot set headers on WebSocket and EventSource: those may pass ?access_token=.
-    const queryToken = (request.query as { access_token?: string } | undefined)?.access_token;
-    request.principal = await services.auth.authenticate(bearer ?? queryToken);
-  });
+  registerAuth(app, services);
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -36,6 +31,7 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body, internal } = toHttpError(err);
+    request.errorCode = body.error.code;
     if (internal) request.log.error({ err, url: request.url }, 'request failed');
     void reply.code(status).send(body);
   });
@@ -45,7 +41,7 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
   });
 
   await app.register(websocket);
-  bindRoutes(app, { ...catalogHandlers(services), ...instanceHandlers(services), ...systemHandlers(services) });
+  bindRoutes(app, { ...catalogHandlers(services), ...instanceHandlers(services), ...systemHandlers(services), ...identityHandlers(services), ...governanceHandlers(services) });
   registerExec(app, services);
   return app;
 }

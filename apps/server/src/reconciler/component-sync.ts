@@ -1,9 +1,10 @@
 import { isDomainError } from '../domain/errors.js';
 import type { EventService } from '../domain/event.service.js';
 import type { InstanceRecord, RenderedComponent } from '../domain/records.js';
-import { specHash } from '../domain/render.js';
+import { isRootUser } from '../domain/policy.js';
 import type { ObservedReplica, Runtime } from '../domain/runtime.js';
 import { CrashBackoff } from './crash-backoff.js';
+import type { ComponentPlan } from './replica-plan.js';
 import { replicaSpec } from './replica-spec.js';
 import { slotKey } from './status.js';
 
@@ -73,8 +74,8 @@ export class ComponentSync {
     this.backoff.forget(`${instanceId}/`);
   }
 
-  async sync(instance: InstanceRecord, component: RenderedComponent, observed: ObservedReplica[], restartCounts: Map<string, number>): Promise<SyncOutcome> {
-    const hash = specHash(component, instance.restartNonce);
+  async sync(instance: InstanceRecord, component: RenderedComponent, plan: ComponentPlan, observed: ObservedReplica[], restartCounts: Map<string, number>): Promise<SyncOutcome> {
+    const hash = plan.hash;
     const mine = observed.filter((o) => o.component === component.name);
     const missing: number[] = [];
     const stale: StaleSlot[] = [];
@@ -107,13 +108,15 @@ export class ComponentSync {
     if (missing.length > 0 || (stale.length > 0 && !holdRollout)) {
       const absent = await this.ensureImage(component.image);
       if (absent !== null) return { failure: absent, trouble: null, retryInMs: FAILURE_RETRY_MS };
+      const refused = plan.checkImageUser ? await this.refuseRootImage(component) : null;
+      if (refused !== null) return { failure: refused, trouble: null };
     }
 
     // New slots start together.
     await Promise.all(
       missing.map(async (index) => {
         try {
-          await this.createMissing(instance, component, index, hash, restartCounts);
+          await this.createMissing(instance, component, index, plan, restartCounts);
         } catch (err) {
           note(err);
         }
@@ -140,7 +143,7 @@ export class ComponentSync {
       for (const { index, old } of stale) {
         try {
           await Promise.all(old.map((o) => this.remove(o)));
-          const id = await this.create(instance, component, index, hash, 'replica.replaced');
+          const id = await this.create(instance, component, index, plan, 'replica.replaced');
           restartCounts.set(slotKey(component.name, index), 0);
           if (!(await this.waitReady(instance.id, id))) {
             retry(ROLLOUT_RETRY_MS);
@@ -159,12 +162,13 @@ export class ComponentSync {
    * A slot with no container: new (scaled up), removed behind Gureum's back (a restart), or
    * emptied by a rollout that was interrupted (a replacement).
    */
-  private async createMissing(instance: InstanceRecord, component: RenderedComponent, index: number, hash: string, restartCounts: Map<string, number>): Promise<void> {
+  private async createMissing(instance: InstanceRecord, component: RenderedComponent, index: number, plan: ComponentPlan, restartCounts: Map<string, number>): Promise<void> {
+    const hash = plan.hash;
     const key = slotKey(component.name, index);
     const before = instance.replicas.find((r) => r.component === component.name && r.index === index);
     const event: CreateEvent = !before?.containerId ? 'replica.started' : before.specHash === hash ? 'replica.restarted' : 'replica.replaced';
     const count = event === 'replica.restarted' ? (restartCounts.get(key) ?? 0) + 1 : 0;
-    await this.create(instance, component, index, hash, event, count);
+    await this.create(instance, component, index, plan, event, count);
     restartCounts.set(key, count);
   }
 
@@ -210,8 +214,16 @@ export class ComponentSync {
     }
   }
 
-  private async create(instance: InstanceRecord, component: RenderedComponent, index: number, hash: string, event: CreateEvent, restartCount = 0): Promise<string> {
-    const id = await this.runtime.createReplica(replicaSpec(instance, component, index, hash));
+  /** With allowRoot off and no user given, an image that runs as root (by its USER) gets no replica. */
+  private async refuseRootImage(component: RenderedComponent): Promise<string | null> {
+    const info = await this.runtime.inspectImage(component.image);
+    if (!info || info.user === undefined || !isRootUser(info.user)) return null;
+    return `POLICY_VIOLATION: component ${component.name}: image ${component.image} runs as root (${info.user ? `USER ${info.user}` : 'no USER'}) and no user is set, which the project's policy forbids`;
+  }
+
+  private async create(instance: InstanceRecord, component: RenderedComponent, index: number, plan: ComponentPlan, event: CreateEvent, restartCount = 0): Promise<string> {
+    const hash = plan.hash;
+    const id = await this.runtime.createReplica(replicaSpec(instance, component, index, plan));
     const what = event === 'replica.started' ? 'started' : event === 'replica.replaced' ? 'replaced with the new spec' : `recreated (restart ${restartCount})`;
     await this.events.record(event, {
       project: instance.project,

@@ -1,12 +1,15 @@
 import type { ReplicaStatus } from '@gureum/contract';
 import { isDomainError } from '../domain/errors.js';
 import type { EventService } from '../domain/event.service.js';
+import type { PolicyOptions } from '../domain/policy.js';
 import type { ReconcileQueue } from '../domain/reconcile-queue.js';
 import type { InstanceRecord } from '../domain/records.js';
 import type { EngineEvent, ObservedReplica, Runtime } from '../domain/runtime.js';
+import type { SecretSource } from '../domain/secret.service.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { ComponentSync, FAILURE_RETRY_MS } from './component-sync.js';
+import { planComponents } from './replica-plan.js';
 import { phaseOf, replicaStatuses, slotKey } from './status.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -19,6 +22,9 @@ export interface ReconcilerOptions {
   backoffMaxMs: number;
   /** Called with each reconcile's duration (for /metrics). */
   onReconciled?: (ms: number) => void;
+  /** Where replicas' secrets come from; without one, an instance that uses secrets cannot run. */
+  secrets?: SecretSource;
+  policy?: PolicyOptions;
 }
 
 type ContainerEvent = Extract<EngineEvent, { containerId: string }>;
@@ -123,6 +129,8 @@ export class Reconciler implements ReconcileQueue {
     if (instance.deleting) return this.finishInstanceDeletion(instance, observed);
 
     const restartCounts = new Map(instance.replicas.map((r) => [slotKey(r.component, r.index), r.restartCount]));
+    const project = await store.projects.get(instance.project);
+    const plans = await planComponents(instance, project?.policy ?? {}, this.o.secrets, this.o.policy);
     let failure: string | null = null;
     let trouble: string | null = null;
     let retryInMs: number | undefined;
@@ -139,7 +147,20 @@ export class Reconciler implements ReconcileQueue {
       await runtime.ensureNetwork(instance.project);
       for (const volume of new Set(instance.components.flatMap((c) => c.volumes.map((v) => v.volume)))) await runtime.ensureVolume(instance.project, volume);
       for (const component of instance.components) {
-        const outcome = await this.replicas.sync(instance, component, live, restartCounts);
+        const plan = plans.get(component.name)!;
+        if (plan.refused !== null) {
+          // Nothing the policy refuses keeps running, whenever the refusal came.
+          failure ??= plan.refused;
+          const running = live.filter((o) => o.component === component.name);
+          await Promise.all(running.map((o) => this.replicas.remove(o, `replica ${o.component}/${o.index} removed: the project's policy does not allow it`, instance)));
+          continue;
+        }
+        if (plan.blocked !== null) {
+          failure ??= plan.blocked;
+          retryInMs = Math.min(retryInMs ?? Infinity, FAILURE_RETRY_MS);
+          continue;
+        }
+        const outcome = await this.replicas.sync(instance, component, plan, live, restartCounts);
         failure ??= outcome.failure;
         trouble ??= outcome.trouble;
         if (outcome.retryInMs !== undefined) retryInMs = Math.min(retryInMs ?? Infinity, outcome.retryInMs);
@@ -147,7 +168,8 @@ export class Reconciler implements ReconcileQueue {
     }
 
     const now = await runtime.listReplicas({ instanceId: id });
-    await this.writeStatus(instance, replicaStatuses(instance, now, restartCounts), failure, trouble);
+    const hashes = new Map([...plans].map(([name, plan]) => [name, plan.hash]));
+    await this.writeStatus(instance, replicaStatuses(instance, now, restartCounts, hashes), failure, trouble);
     if (retryInMs !== undefined) this.enqueue(id, retryInMs);
   }
 

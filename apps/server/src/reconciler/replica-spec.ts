@@ -2,9 +2,11 @@ import { containerName, LABEL } from '../domain/labels.js';
 import type { InstanceRecord, RenderedComponent } from '../domain/records.js';
 import { substitute } from '../domain/render.js';
 import type { ReplicaSpec } from '../domain/runtime.js';
+import type { ComponentPlan } from './replica-plan.js';
 
-/** What one replica runs, with its names, labels and DNS aliases. */
-export function replicaSpec(instance: InstanceRecord, c: RenderedComponent, index: number, hash: string): ReplicaSpec {
+/** What one replica runs, with its names, labels and DNS aliases, confined and given its secrets as the plan says. */
+export function replicaSpec(instance: InstanceRecord, c: RenderedComponent, index: number, plan: Pick<ComponentPlan, 'hash' | 'security' | 'secretEnv' | 'files' | 'binds'>): ReplicaSpec {
+  const hash = plan.hash;
   const values = { replica: index };
   const sub = (s: string) => substitute(s, values);
   const spec: ReplicaSpec = {
@@ -17,9 +19,12 @@ export function replicaSpec(instance: InstanceRecord, c: RenderedComponent, inde
     aliases: [`${instance.name}-${c.name}`, `${instance.name}-${c.name}-${index}`, `${c.name}.${instance.name}`, `${index}.${c.name}.${instance.name}`, ...(instance.components.length === 1 ? [instance.name] : [])],
     hostname: `${instance.name}-${c.name}-${index}`,
     image: c.image,
-    env: { ...Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, sub(v)])), GUREUM_PROJECT: instance.project, GUREUM_INSTANCE: instance.name, GUREUM_COMPONENT: c.name, GUREUM_REPLICA: String(index) },
+    env: { ...Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, sub(v)])), ...plan.secretEnv, GUREUM_PROJECT: instance.project, GUREUM_INSTANCE: instance.name, GUREUM_COMPONENT: c.name, GUREUM_REPLICA: String(index) },
     ports: c.ports,
     mounts: c.volumes.map((v) => ({ project: instance.project, volume: v.volume, mountPath: v.mountPath, readOnly: v.readOnly })),
+    binds: plan.binds,
+    files: plan.files,
+    security: plan.security,
     specHash: hash,
     labels: {
       [LABEL.managed]: 'true',

@@ -7,11 +7,11 @@ export function slotKey(component: string, index: number): string {
   return `${component}/${index}`;
 }
 
-/** One status per desired replica slot, from what the engine shows. */
-export function replicaStatuses(instance: InstanceRecord, observed: ObservedReplica[], restartCounts: Map<string, number>): ReplicaStatus[] {
+/** One status per desired replica slot, from what the engine shows. `hashes`: the current spec hash per component (see replica-plan.ts). */
+export function replicaStatuses(instance: InstanceRecord, observed: ObservedReplica[], restartCounts: Map<string, number>, hashes?: ReadonlyMap<string, string>): ReplicaStatus[] {
   const statuses: ReplicaStatus[] = [];
   for (const c of instance.components) {
-    const hash = specHash(c, instance.restartNonce);
+    const hash = hashes?.get(c.name) ?? specHash(c, instance.restartNonce);
     for (let index = 0; index < c.replicas; index++) {
       const candidates = observed.filter((o) => o.component === c.name && o.index === index);
       const o = candidates.find((x) => x.specHash === hash) ?? candidates[0];

@@ -5,6 +5,7 @@ import type { AppsTable, Database } from './tables.js';
 function toRecord(row: Selectable<AppsTable>): AppRecord {
   return {
     name: row.name,
+    project: row.project,
     title: row.title,
     description: row.description,
     parameters: JSON.parse(row.parameters) as AppRecord['parameters'],
@@ -18,6 +19,7 @@ function toRecord(row: Selectable<AppsTable>): AppRecord {
 function toRow(app: AppRecord): Selectable<AppsTable> {
   return {
     name: app.name,
+    project: app.project,
     title: app.title,
     description: app.description,
     parameters: JSON.stringify(app.parameters),

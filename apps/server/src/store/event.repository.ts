@@ -8,6 +8,8 @@ export interface EventFilter {
   instance?: string;
   type?: string;
   afterId?: number;
+  /** Only events of these projects (events of no project are left out too). */
+  projects?: string[];
   sinceTime?: string;
   limit: number;
 }
@@ -29,6 +31,7 @@ export class EventRepository {
     if (filter.project !== undefined) query = query.where('project', '=', filter.project);
     if (filter.instance !== undefined) query = query.where('instance', '=', filter.instance);
     if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+    if (filter.projects !== undefined) query = filter.projects.length === 0 ? query.where('id', '<', 0) : query.where('project', 'in', filter.projects);
     if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
     if (filter.sinceTime !== undefined) query = query.where('time', '>=', filter.sinceTime);
     const rows = await query.orderBy('id').limit(filter.limit).execute();

@@ -42,6 +42,43 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
       `CREATE INDEX events_project_instance ON events (project, instance, id)`,
     ],
   },
+  {
+    id: 2,
+    name: 'identity',
+    statements: [
+      `ALTER TABLE tokens ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE tokens ADD COLUMN projects TEXT`,
+      `CREATE TABLE memberships (
+        project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'member', 'owner')),
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (project, user_id)
+      ) STRICT`,
+      `CREATE INDEX memberships_user ON memberships (user_id)`,
+      `CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+      ) STRICT`,
+      `CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, actor TEXT, token TEXT, address TEXT NOT NULL,
+        action TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, project TEXT, status INTEGER NOT NULL,
+        outcome TEXT NOT NULL, code TEXT
+      ) STRICT`,
+      `CREATE INDEX audit_project ON audit (project, id)`,
+      `CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
+      `CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
+      `ALTER TABLE projects ADD COLUMN quota TEXT NOT NULL DEFAULT '{}'`,
+      `ALTER TABLE projects ADD COLUMN policy TEXT NOT NULL DEFAULT '{}'`,
+      `ALTER TABLE apps ADD COLUMN project TEXT REFERENCES projects(name) ON DELETE CASCADE`,
+      `ALTER TABLE volumes ADD COLUMN size_bytes INTEGER`,
+      `CREATE TABLE secrets (
+        project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE, name TEXT NOT NULL,
+        ciphertext TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (project, name)
+      ) STRICT`,
+    ],
+  },
 ];
 
 export async function migrate(db: Kysely<Database>): Promise<void> {

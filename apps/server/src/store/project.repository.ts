@@ -3,7 +3,14 @@ import type { ProjectRecord } from '../domain/records.js';
 import type { Database, ProjectsTable } from './tables.js';
 
 function toRecord(row: Selectable<ProjectsTable>): ProjectRecord {
-  return { name: row.name, description: row.description, deleting: row.deleting === 1, createdAt: row.created_at };
+  return {
+    name: row.name,
+    description: row.description,
+    deleting: row.deleting === 1,
+    createdAt: row.created_at,
+    quota: JSON.parse(row.quota) as ProjectRecord['quota'],
+    policy: JSON.parse(row.policy) as ProjectRecord['policy'],
+  };
 }
 
 export class ProjectRepository {
@@ -21,8 +28,23 @@ export class ProjectRepository {
   async insert(project: ProjectRecord): Promise<void> {
     await this.db
       .insertInto('projects')
-      .values({ name: project.name, description: project.description, deleting: project.deleting ? 1 : 0, created_at: project.createdAt })
+      .values({
+        name: project.name,
+        description: project.description,
+        deleting: project.deleting ? 1 : 0,
+        created_at: project.createdAt,
+        quota: JSON.stringify(project.quota),
+        policy: JSON.stringify(project.policy),
+      })
       .execute();
+  }
+
+  async setQuota(name: string, quota: ProjectRecord['quota']): Promise<void> {
+    await this.db.updateTable('projects').set({ quota: JSON.stringify(quota) }).where('name', '=', name).execute();
+  }
+
+  async setPolicy(name: string, policy: ProjectRecord['policy']): Promise<void> {
+    await this.db.updateTable('projects').set({ policy: JSON.stringify(policy) }).where('name', '=', name).execute();
   }
 
   async markDeleting(name: string): Promise<void> {

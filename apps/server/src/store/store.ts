@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import { AppRepository } from './app.repository.js';
+import { AuditRepository } from './audit.repository.js';
 import { EventRepository } from './event.repository.js';
 import { InstanceRepository } from './instance.repository.js';
 import { ProjectRepository } from './project.repository.js';
+import { SecretRepository } from './secret.repository.js';
 import type { Database } from './tables.js';
 import { UserRepository } from './user.repository.js';
 import { VolumeRepository } from './volume.repository.js';
@@ -15,6 +17,8 @@ export class Store {
   readonly volumes: VolumeRepository;
   readonly events: EventRepository;
   readonly users: UserRepository;
+  readonly audit: AuditRepository;
+  readonly secrets: SecretRepository;
 
   constructor(private readonly db: Kysely<Database>) {
     this.projects = new ProjectRepository(db);
@@ -23,6 +27,8 @@ export class Store {
     this.volumes = new VolumeRepository(db);
     this.events = new EventRepository(db);
     this.users = new UserRepository(db);
+    this.audit = new AuditRepository(db);
+    this.secrets = new SecretRepository(db);
   }
 
   /** Runs fn in one transaction: all of its writes land, or none. */

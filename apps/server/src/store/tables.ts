@@ -10,6 +10,49 @@ export interface Database {
   instances: InstancesTable;
   volumes: VolumesTable;
   events: EventsTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  audit: AuditTable;
+  secrets: SecretsTable;
+}
+
+export interface MembershipsTable {
+  project: string;
+  user_id: string;
+  role: 'viewer' | 'member' | 'owner';
+  added_at: string;
+}
+
+export interface SessionsTable {
+  hash: string;
+  user_id: string;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  time: string;
+  actor: string | null;
+  token: string | null;
+  address: string;
+  action: string;
+  method: string;
+  path: string;
+  project: string | null;
+  status: number;
+  outcome: 'ok' | 'refused' | 'failed';
+  code: string | null;
+}
+
+export interface SecretsTable {
+  project: string;
+  name: string;
+  ciphertext: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface UsersTable {
@@ -29,6 +72,9 @@ export interface TokensTable {
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;
+  read_only: Generated<number>;
+  /** JSON array of project names, or null for every project. */
+  projects: string | null;
 }
 
 export interface ProjectsTable {
@@ -36,10 +82,15 @@ export interface ProjectsTable {
   description: string;
   deleting: number;
   created_at: string;
+  /** JSON Quota (missing keys: no limit). */
+  quota: Generated<string>;
+  /** JSON Policy (missing keys: defaults). */
+  policy: Generated<string>;
 }
 
 export interface AppsTable {
   name: string;
+  project: string | null;
   title: string;
   description: string;
   parameters: string;
@@ -75,6 +126,7 @@ export interface VolumesTable {
   project: string;
   name: string;
   created_at: string;
+  size_bytes: number | null;
 }
 
 export interface EventsTable {

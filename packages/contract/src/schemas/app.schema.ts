@@ -67,13 +67,47 @@ export const HealthCheck = z
   })
   .strict();
 
-export const VolumeMount = z
+const MountPath = z.string().regex(/^\/[^\0]*$/, { message: 'must be an absolute path' });
+
+/** A project volume, or (only where the project's policy allows it) a host path. */
+export const VolumeMount = z.union([
+  z
+    .object({
+      volume: z.string().min(1).describe('A project volume name; may contain {{param}}'),
+      mountPath: MountPath,
+      readOnly: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      hostPath: MountPath.describe('Refused unless the project policy allows this path'),
+      mountPath: MountPath,
+      readOnly: z.boolean().optional(),
+    })
+    .strict(),
+]);
+
+/** Requests that weaken isolation: each is refused unless the project's policy allows it. */
+export const SecuritySpec = z
   .object({
-    volume: z.string().min(1).describe('A project volume name; may contain {{param}}'),
-    mountPath: z.string().regex(/^\/[^\0]*$/, { message: 'must be an absolute path' }),
-    readOnly: z.boolean().optional(),
+    privileged: z.boolean().optional(),
+    hostNetwork: z.boolean().optional(),
+    hostPid: z.boolean().optional(),
+    hostIpc: z.boolean().optional(),
+    capAdd: z.array(z.string().regex(/^[A-Z_]{2,32}$/)).optional(),
+    user: z.string().regex(/^[a-z0-9_][a-z0-9_.-]*(:[a-z0-9_][a-z0-9_.-]*)?$/i).optional().describe('uid[:gid] or name to run as'),
   })
   .strict();
+
+/** A project secret given to a replica as an environment variable or a file. */
+export const SecretRef = z
+  .object({
+    secret: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'must be a DNS label' }),
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    path: MountPath.optional(),
+  })
+  .strict()
+  .refine((r) => (r.env === undefined) !== (r.path === undefined), { message: 'give exactly one of env or path' });
 
 export const Resources = z
   .object({
@@ -93,6 +127,8 @@ export const ComponentSpec = z
     replicas: z.union([z.number().int().min(0).max(100), ParamRef]).default(1),
     resources: Resources.optional(),
     volumes: z.array(VolumeMount).optional(),
+    secrets: z.array(SecretRef).optional(),
+    security: SecuritySpec.optional(),
     healthCheck: HealthCheck.optional(),
   })
   .strict();
@@ -107,7 +143,10 @@ export const AppBody = z
   })
   .strict();
 
-export const AppCreate = AppBody.extend({ name: Name }).strict();
+export const AppCreate = AppBody.extend({
+  name: Name,
+  project: Name.optional().describe('Private to this project; omit for the global catalog (admin only)'),
+}).strict();
 export type AppCreate = z.infer<typeof AppCreate>;
 export type AppCreateInput = z.input<typeof AppCreate>;
 
@@ -116,6 +155,7 @@ export type AppUpdate = z.infer<typeof AppUpdate>;
 
 export const App = z.object({
   name: Name,
+  project: Name.nullable().describe('null: global catalog'),
   title: z.string(),
   description: z.string(),
   parameters: z.array(ParameterSpec),

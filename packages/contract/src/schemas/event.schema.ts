@@ -30,6 +30,9 @@ export const EventType = z.enum([
   'image.deleted',
   'engine.unreachable',
   'engine.reachable',
+  'policy.updated',
+  'secret.updated',
+  'secret.deleted',
 ]);
 export type EventType = z.infer<typeof EventType>;
 

@@ -140,7 +140,8 @@ export class DockerImages {
   async inspect(idOrRef: string): Promise<ImageInfo | null> {
     try {
       // dockerode's image inspect takes no abort signal; the deadline still holds.
-      return toImageInfo(await this.engine.withDeadline(() => this.engine.docker.getImage(idOrRef).inspect()));
+      const image = await this.engine.withDeadline(() => this.engine.docker.getImage(idOrRef).inspect());
+      return { ...toImageInfo(image), user: image.Config?.User ?? '' };
     } catch (err) {
       if (statusOfEngineError(err) === 404) return null;
       throw this.engine.error(err, `inspect image ${idOrRef}`);

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { LABEL, networkName, volumeName } from '../../domain/labels.js';
+import { DEFAULT_REPLICA_SECURITY } from '../../domain/policy.js';
 import type { ObservedReplica, ReplicaSpec, ReplicaState } from '../../domain/runtime.js';
 
 /**
@@ -56,8 +57,15 @@ export function replicaLabels(spec: ReplicaSpec, installation?: string): Record<
   };
 }
 
+/**
+ * The create options of a replica. Every replica drops all capabilities and gets back exactly
+ * its spec's set, cannot gain privileges (setuid binaries, file capabilities), and has a
+ * process limit; a spec without security gets the hardened default.
+ */
 export function toCreateOptions(spec: ReplicaSpec, installation?: string): Docker.ContainerCreateOptions {
   const network = networkName(spec.project);
+  const security = spec.security ?? DEFAULT_REPLICA_SECURITY;
+  const hostNetwork = security.hostNetwork;
   const exposed: Record<string, object> = {};
   const bindings: Docker.PortMap = {};
   for (const p of spec.ports) {
@@ -69,8 +77,10 @@ export function toCreateOptions(spec: ReplicaSpec, installation?: string): Docke
   const hc = spec.healthCheck;
   return {
     name: spec.name,
-    Hostname: spec.hostname,
+    // The engine refuses a host name of its own on the host network.
+    ...(hostNetwork ? {} : { Hostname: spec.hostname }),
     Image: spec.image,
+    ...(security.user !== undefined ? { User: security.user } : {}),
     Labels: replicaLabels(spec, installation),
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
     ...(spec.command ? { Entrypoint: spec.command } : {}),
@@ -90,7 +100,7 @@ export function toCreateOptions(spec: ReplicaSpec, installation?: string): Docke
         }
       : {}),
     HostConfig: {
-      PortBindings: bindings,
+      ...(hostNetwork ? {} : { PortBindings: bindings }),
       ...(spec.cpus !== undefined ? { NanoCpus: Math.round(spec.cpus * NS_PER_SECOND) } : {}),
       // Swap equal to memory: no swap on top, so a limit bites where the user set it.
       ...(spec.memoryBytes !== undefined ? { Memory: spec.memoryBytes, MemorySwap: spec.memoryBytes } : {}),
@@ -98,15 +108,25 @@ export function toCreateOptions(spec: ReplicaSpec, installation?: string): Docke
       RestartPolicy: { Name: 'no' },
       // docker-init as PID 1: reaps zombies and forwards SIGTERM (a shell as PID 1 ignores it).
       Init: true,
-      Mounts: spec.mounts.map((m) => ({
-        Type: 'volume' as const,
-        Source: volumeName(m.project, m.volume),
-        Target: m.mountPath,
-        ReadOnly: m.readOnly,
-      })),
-      NetworkMode: network,
+      Mounts: [
+        ...spec.mounts.map((m) => ({
+          Type: 'volume' as const,
+          Source: volumeName(m.project, m.volume),
+          Target: m.mountPath,
+          ReadOnly: m.readOnly,
+        })),
+        ...(spec.binds ?? []).map((b) => ({ Type: 'bind' as const, Source: b.hostPath, Target: b.mountPath, ReadOnly: b.readOnly })),
+      ],
+      NetworkMode: hostNetwork ? 'host' : network,
+      CapDrop: ['ALL'],
+      CapAdd: [...security.capAdd],
+      SecurityOpt: ['no-new-privileges:true'],
+      PidsLimit: security.pidsLimit,
+      Privileged: security.privileged,
+      ...(security.hostPid ? { PidMode: 'host' } : {}),
+      ...(security.hostIpc ? { IpcMode: 'host' } : {}),
     },
-    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: spec.aliases } } },
+    ...(hostNetwork ? {} : { NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: spec.aliases } } } }),
   };
 }
 

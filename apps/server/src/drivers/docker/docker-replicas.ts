@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { DomainError } from '../../domain/errors.js';
 import { LABEL } from '../../domain/labels.js';
 import type { ObservedReplica, ReplicaSpec } from '../../domain/runtime.js';
+import { buildTar, firstFileOf } from './docker-archive.js';
 import type { DockerEngine } from './docker-engine.js';
 import { engineMessage, isConnectionError, statusOfEngineError } from './docker-errors.js';
 import { inScope, scopeFilters, toCreateOptions, toObservedReplica } from './docker-mapping.js';
@@ -95,6 +96,12 @@ export class DockerReplicas {
     await Promise.all(spec.mounts.map((m) => this.prepare.ensureVolume(m.project, m.volume)));
     const id = await this.createContainer(spec, true);
     try {
+      await this.writeFiles(id, spec);
+    } catch (err) {
+      await this.remove(id).catch(() => undefined);
+      throw err instanceof DomainError ? err : this.engine.error(err, `write the files of replica ${spec.name}`);
+    }
+    try {
       await this.engine.withDeadline((signal) => this.engine.docker.getContainer(id).start({ abortSignal: signal }));
     } catch (err) {
       // Nothing half-done stays behind: a replica that cannot start is not kept.
@@ -138,8 +145,58 @@ export class DockerReplicas {
     if (!info || !same) {
       throw new DomainError('INTERNAL', `cannot create replica ${spec.name}: ${message}`);
     }
-    if (!info.State.Running) await this.start(info.Id);
+    if (!info.State.Running) {
+      // The attempt that made it may have died before it wrote the files.
+      await this.writeFiles(info.Id, spec);
+      await this.start(info.Id);
+    }
     return info.Id;
+  }
+
+  /**
+   * Writes the spec's files (secrets) into a created container, before it starts: through the
+   * engine's archive API, so no copy ever lands on the host. Each file belongs to the user the
+   * container runs as, so that mode 0400 still lets it read.
+   */
+  private async writeFiles(id: string, spec: ReplicaSpec): Promise<void> {
+    const files = spec.files ?? [];
+    if (files.length === 0) return;
+    const container = this.engine.docker.getContainer(id);
+    const info = await this.engine.withDeadline((signal) => container.inspect({ abortSignal: signal }));
+    const owner = await this.ownerOf(id, info.Config?.User ?? '');
+    const tar = buildTar(files.map((f) => ({ path: f.path, content: f.content, mode: f.mode, ...owner })));
+    await this.engine.withDeadline((signal) => container.putArchive(tar, { path: '/', abortSignal: signal }));
+  }
+
+  /** uid and gid of a container's user ("name", "uid", "uid:gid", "name:group"), from its own passwd and group files. */
+  private async ownerOf(id: string, user: string): Promise<{ uid: number; gid: number }> {
+    const [userPart = '', groupPart] = user.split(':');
+    if (userPart === '' || userPart === 'root') return { uid: 0, gid: groupPart === undefined ? 0 : await this.groupId(id, groupPart) };
+    const numeric = /^\d+$/.test(userPart);
+    const passwd = numeric && groupPart !== undefined ? [] : parseColonFile(await this.readFile(id, '/etc/passwd'));
+    const entry = passwd.find((fields) => (numeric ? fields[2] === userPart : fields[0] === userPart));
+    const uid = numeric ? Number(userPart) : Number(entry?.[2] ?? 0);
+    const gid = groupPart !== undefined ? await this.groupId(id, groupPart) : Number(entry?.[3] ?? 0);
+    return { uid: Number.isInteger(uid) ? uid : 0, gid: Number.isInteger(gid) ? gid : 0 };
+  }
+
+  private async groupId(id: string, group: string): Promise<number> {
+    if (/^\d+$/.test(group)) return Number(group);
+    const entry = parseColonFile(await this.readFile(id, '/etc/group')).find((fields) => fields[0] === group);
+    return Number(entry?.[2] ?? 0);
+  }
+
+  /** A file of a (created, not necessarily started) container; '' when it has none. */
+  private async readFile(id: string, file: string): Promise<string> {
+    try {
+      const stream = await this.engine.withDeadline((signal) => this.engine.docker.getContainer(id).getArchive({ path: file, abortSignal: signal }));
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+      return firstFileOf(Buffer.concat(chunks))?.toString('utf8') ?? '';
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return '';
+      throw err;
+    }
   }
 
   private startError(err: unknown, name: string): DomainError {
@@ -182,4 +239,12 @@ export class DockerReplicas {
       throw this.engine.error(err, `remove replica ${id}`);
     }
   }
+}
+
+/** The lines of /etc/passwd or /etc/group, split at ":". */
+function parseColonFile(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split(':'));
 }

@@ -16,7 +16,7 @@ export function instanceHandlers(s: Services): InstanceHandlers {
     restartInstance: ({ params }) => s.instances.setRunState(params.project, params.instance, 'restart'),
     instanceLogs: async ({ params, query }, { request, reply }) => {
       const instance = await s.instances.get(params.project, params.instance);
-      await streamLogs(s.runtime, instance, query, request, reply);
+      await streamLogs(s.runtime, instance, query, request, reply, await s.secrets.values(params.project));
     },
   };
 }

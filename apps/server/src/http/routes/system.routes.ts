@@ -1,9 +1,11 @@
 import type { Readable } from 'node:stream';
 import { buildOpenApi } from '@gureum/contract';
+import { scopeOf } from '../../domain/access.js';
 import type { Handlers } from '../bind.js';
 import type { Services } from '../context.js';
 import { streamEvents } from '../events.stream.js';
 import { streamProgress } from '../progress.stream.js';
+import { principalOf } from './identity.routes.js';
 
 type SystemHandlers = Pick<Handlers, 'healthz' | 'readyz' | 'openapi' | 'listNodes' | 'listEvents' | 'streamEvents' | 'listImages' | 'pullImage' | 'loadImage' | 'deleteImage'>;
 
@@ -27,8 +29,8 @@ export function systemHandlers(s: Services): SystemHandlers {
     },
     openapi: () => Promise.resolve((openapi ??= buildOpenApi())),
     listNodes: () => s.runtime.nodes(),
-    listEvents: ({ query }) => s.events.list(query),
-    streamEvents: ({ query }, { request, reply }) => streamEvents(s.events, query.project, request, reply),
+    listEvents: ({ query }, { request }) => s.events.list(query, scopeOf(principalOf(request))),
+    streamEvents: ({ query }, { request, reply }) => streamEvents(s.events, query.project, scopeOf(principalOf(request)), request, reply),
     listImages: () => s.images.list(),
     pullImage: ({ body }, { reply }) => streamProgress(reply, (onProgress) => s.images.pull(body.ref, onProgress).then((image) => ({ status: `pulled ${body.ref}`, image }))),
     loadImage: (_input, { request, reply }) =>

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { Member, ProjectRole, Token, User } from '@gureum/contract';
+import type { Store } from '../store/store.js';
+import type { Principal } from './access.js';
+import { hashPassword, verifyPassword, type AuthService } from './auth.service.js';
+import { DomainError } from './errors.js';
+import type { TokenRecord, UserRecord } from './records.js';
+
+export function toUserView(u: UserRecord): User {
+  return { name: u.name, admin: u.isAdmin, disabled: u.disabled, createdAt: u.createdAt };
+}
+
+function toTokenView(t: TokenRecord): Token {
+  return { id: t.id, name: t.name, readOnly: t.readOnly, projects: t.projects, createdAt: t.createdAt, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt };
+}
+
+/** Users (admin), one's own password and tokens, and project members. */
+export class UserService {
+  constructor(
+    private readonly store: Store,
+    private readonly auth: AuthService,
+  ) {}
+
+  async list(): Promise<User[]> {
+    return (await this.store.users.list()).map(toUserView);
+  }
+
+  async get(name: string): Promise<User> {
+    return toUserView(await this.require(name));
+  }
+
+  private async require(name: string, store: Store = this.store): Promise<UserRecord> {
+    const user = await store.users.getByName(name);
+    if (!user) throw new DomainError('USER_NOT_FOUND', `user ${name} does not exist`);
+    return user;
+  }
+
+  async create(input: { name: string; password: string; admin: boolean }): Promise<User> {
+    const record: UserRecord = { id: randomUUID(), name: input.name, passwordHash: await hashPassword(input.password), isAdmin: input.admin, disabled: false, createdAt: new Date().toISOString() };
+    await this.store.transaction(async (trx) => {
+      if (await trx.users.getByName(input.name)) throw new DomainError('USER_EXISTS', `user ${input.name} already exists`);
+      await trx.users.insert(record);
+    });
+    return toUserView(record);
+  }
+
+  /** Disabling a user ends its sessions at once; its tokens stop working on the next request. */
+  async update(name: string, patch: { disabled?: boolean | undefined; admin?: boolean | undefined; password?: string | undefined }): Promise<User> {
+    const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+    const next = await this.store.transaction(async (trx) => {
+      const user = await this.require(name, trx);
+      const changed: UserRecord = { ...user, disabled: patch.disabled ?? user.disabled, isAdmin: patch.admin ?? user.isAdmin, passwordHash: passwordHash ?? user.passwordHash };
+      await trx.users.update(changed);
+      if (user.isAdmin && !user.disabled && (!changed.isAdmin || changed.disabled) && (await trx.users.countAdmins()) === 0) {
+        throw new DomainError('FORBIDDEN', 'this would leave Gureum without an active administrator');
+      }
+      if (changed.disabled || passwordHash !== undefined) await trx.users.deleteSessionsOf(user.id);
+      return changed;
+    });
+    return toUserView(next);
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.store.transaction(async (trx) => {
+      const user = await this.require(name, trx);
+      for (const m of await trx.users.memberships(user.id)) {
+        if (m.role === 'owner' && (await trx.users.members(m.project)).filter((x) => x.role === 'owner').length === 1) {
+          throw new DomainError('LAST_OWNER', `user ${name} is the last owner of project ${m.project}: give the project another owner first`);
+        }
+      }
+      await trx.users.delete(user.id);
+      if ((await trx.users.countAdmins()) === 0) throw new DomainError('FORBIDDEN', 'this would leave Gureum without an active administrator');
+    });
+  }
+
+  async changePassword(p: Principal, current: string, next: string, keepSessionHash?: string): Promise<User> {
+    const user = await this.require(p.userName);
+    if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('LOGIN_FAILED', 'the current password is wrong');
+    const changed = { ...user, passwordHash: await hashPassword(next) };
+    await this.store.users.update(changed);
+    await this.store.users.deleteSessionsOf(user.id, keepSessionHash);
+    return toUserView(changed);
+  }
+
+  async listTokens(p: Principal): Promise<Token[]> {
+    return (await this.store.users.tokensOf(p.userId)).map(toTokenView);
+  }
+
+  async createToken(p: Principal, input: { name: string; expiresAt?: string | undefined; readOnly: boolean; projects?: string[] | undefined }): Promise<Token & { token: string }> {
+    if (input.expiresAt !== undefined && !(Date.parse(input.expiresAt) > Date.now())) throw new DomainError('VALIDATION_FAILED', 'expiresAt must be a time in the future');
+    // A token never reaches further than the credentials that made it.
+    if (p.token?.readOnly && !input.readOnly) throw new DomainError('READ_ONLY_TOKEN', 'a read-only token can only create read-only tokens');
+    const limit = p.token?.projects ?? null;
+    const projects = input.projects ?? limit;
+    if (limit !== null && projects!.some((x) => !limit.includes(x))) throw new DomainError('FORBIDDEN', 'a project-limited token cannot create a token for other projects');
+    const user = await this.require(p.userName);
+    const { token, record } = await this.auth.issueToken(user, input.name, { expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null, readOnly: input.readOnly, projects });
+    return { ...toTokenView(record), token };
+  }
+
+  async revokeToken(p: Principal, id: string): Promise<void> {
+    if (!(await this.store.users.deleteToken(p.userId, id))) throw new DomainError('TOKEN_NOT_FOUND', `you have no token ${id}`);
+  }
+
+  async members(project: string): Promise<Member[]> {
+    return (await this.store.users.members(project)).map((m) => ({ user: m.userName, role: m.role, addedAt: m.addedAt }));
+  }
+
+  async putMember(project: string, name: string, role: ProjectRole): Promise<Member> {
+    return this.store.transaction(async (trx) => {
+      const user = await this.require(name, trx);
+      const existing = (await trx.users.members(project)).find((m) => m.userId === user.id);
+      if (existing?.role === 'owner' && role !== 'owner') await this.keepAnOwner(trx, project, user.id);
+      const addedAt = existing?.addedAt ?? new Date().toISOString();
+      await trx.users.putMembership({ project, userId: user.id, role, addedAt });
+      return { user: name, role, addedAt };
+    });
+  }
+
+  async deleteMember(project: string, name: string): Promise<void> {
+    await this.store.transaction(async (trx) => {
+      const user = await this.require(name, trx);
+      const existing = (await trx.users.members(project)).find((m) => m.userId === user.id);
+      if (!existing) throw new DomainError('MEMBER_NOT_FOUND', `user ${name} is not a member of project ${project}`);
+      if (existing.role === 'owner') await this.keepAnOwner(trx, project, user.id);
+      await trx.users.deleteMembership(project, user.id);
+    });
+  }
+
+  private async keepAnOwner(store: Store, project: string, leaving: string): Promise<void> {
+    const owners = (await store.users.members(project)).filter((m) => m.role === 'owner' && m.userId !== leaving);
+    if (owners.length === 0) throw new DomainError('LAST_OWNER', `project ${project} needs at least one owner`);
+  }
+}

@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import type { Instance } from '@gureum/contract';
+import { REGISTRY, removeProjects, startGureum, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
+
+const run = promisify(execFile);
+const DEFAULT_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'AUDIT_WRITE'];
+
+let g: TestGureum;
+/** Escape attempts only: nothing may ever run here. */
+const locked = uniqueName('pol-locked');
+/** Replicas that run, under a policy the tests relax and tighten. */
+const relaxed = uniqueName('pol-relaxed');
+const noRoot = uniqueName('pol-noroot');
+const pushedRef = `${REGISTRY}/gureum-test/policy-${uniqueName('root')}:1`;
+
+interface Answer {
+  status: number;
+  json: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown>;
+}
+
+async function api(method: string, path: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(g.url + path, {
+    method,
+    headers: { authorization: `Bearer ${g.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json()) as never };
+}
+
+async function docker(...args: string[]): Promise<string> {
+  return (await run('docker', args)).stdout.trim();
+}
+
+async function containersOf(project: string): Promise<string[]> {
+  return (await docker('ps', '-aq', '--filter', `label=io.gureum.project=${project}`)).split('\n').filter(Boolean);
+}
+
+/** Registers a one-component app (the component is "main") and answers its name. */
+async function app(component: Record<string, unknown>): Promise<string> {
+  const name = uniqueName('pol-app');
+  const res = await api('POST', '/api/v1/apps', { name, components: [{ name: 'main', image: TEST_IMAGE, command: ['sh', '-c', 'exec sleep 3600'], ...component }] });
+  assert.equal(res.status, 201, JSON.stringify(res.json));
+  return name;
+}
+
+async function launch(project: string, appName: string, name = uniqueName('i')): Promise<Answer & { name: string }> {
+  return { ...(await api('POST', `/api/v1/projects/${project}/instances`, { app: appName, name })), name };
+}
+
+async function runningInstance(project: string, name: string): Promise<Instance> {
+  return waitFor(
+    async () => {
+      const i = (await api('GET', `/api/v1/projects/${project}/instances/${name}`)).json as unknown as Instance;
+      return i.phase === 'running' && i.replicas.every((r) => r.current) ? i : undefined;
+    },
+    { what: `instance ${name} running`, timeoutMs: 40_000 },
+  );
+}
+
+interface HostConfigView {
+  CapDrop: string[] | null;
+  CapAdd: string[] | null;
+  SecurityOpt: string[] | null;
+  PidsLimit: number | null;
+  Privileged: boolean;
+  NetworkMode: string;
+  PidMode: string;
+  IpcMode: string;
+  Mounts: { Type: string; Source: string }[] | null;
+}
+
+async function hostConfig(containerId: string): Promise<HostConfigView> {
+  return JSON.parse(await docker('inspect', '--format', '{{json .HostConfig}}', containerId)) as HostConfigView;
+}
+
+async function setPolicy(project: string, policy: Record<string, unknown>): Promise<Answer> {
+  const res = await api('PUT', `/api/v1/projects/${project}/policy`, policy);
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  return res;
+}
+
+before(async () => {
+  g = await startGureum();
+  for (const name of [locked, relaxed, noRoot]) assert.equal((await api('POST', '/api/v1/projects', { name })).status, 201);
+});
+
+after(async () => {
+  await g.stop();
+  await removeProjects(locked, relaxed, noRoot);
+  await docker('rmi', pushedRef).catch(() => undefined);
+});
+
+describe('container policy: escape attempts through the API', () => {
+  const attempts: { what: string; component: Record<string, unknown>; rule: string }[] = [
+    { what: 'a privileged container', component: { security: { privileged: true } }, rule: 'privileged' },
+    { what: 'the host network', component: { security: { hostNetwork: true } }, rule: 'hostNetwork' },
+    { what: 'the host PID namespace', component: { security: { hostPid: true } }, rule: 'hostPid' },
+    { what: 'the host IPC namespace', component: { security: { hostIpc: true } }, rule: 'hostIpc' },
+    { what: 'an added capability', component: { security: { capAdd: ['SYS_ADMIN'] } }, rule: 'capability' },
+    { what: 'NET_RAW, dropped from the default set', component: { security: { capAdd: ['NET_RAW'] } }, rule: 'capability' },
+    { what: 'a host path', component: { volumes: [{ hostPath: '/etc', mountPath: '/host-etc', readOnly: true }] }, rule: 'hostPath' },
+    { what: 'the Docker socket', component: { volumes: [{ hostPath: '/var/run/docker.sock', mountPath: '/var/run/docker.sock' }] }, rule: 'dockerSocket' },
+    { what: 'the directory of the Docker socket', component: { volumes: [{ hostPath: '/run', mountPath: '/host-run' }] }, rule: 'dockerSocket' },
+  ];
+
+  for (const attempt of attempts) {
+    it(`refuses ${attempt.what} with 403 POLICY_VIOLATION and creates nothing`, async () => {
+      const res = await launch(locked, await app(attempt.component));
+      assert.equal(res.status, 403, JSON.stringify(res.json));
+      assert.equal(res.json.error?.code, 'POLICY_VIOLATION');
+      const details = res.json.error?.details as { violations: { component: string; rule: string; message: string }[] };
+      assert.deepEqual(details.violations.map((v) => [v.component, v.rule]), [['main', attempt.rule]]);
+      assert.equal((await api('GET', `/api/v1/projects/${locked}/instances/${res.name}`)).status, 404);
+    });
+  }
+
+  it('refuses a change that brings an escape in through an updated app, and leaves the instance as it was', async () => {
+    const appName = await app({});
+    const launched = await launch(locked, appName);
+    assert.equal(launched.status, 201);
+    const updated = await api('PUT', `/api/v1/apps/${appName}`, { components: [{ name: 'main', image: TEST_IMAGE, command: ['sh', '-c', 'exec sleep 3600'], security: { privileged: true } }] });
+    assert.equal(updated.status, 200);
+    const patched = await api('PATCH', `/api/v1/projects/${locked}/instances/${launched.name}`, { env: { X: '1' } });
+    assert.equal(patched.status, 403);
+    assert.equal(patched.json.error?.code, 'POLICY_VIOLATION');
+    const instance = (await api('GET', `/api/v1/projects/${locked}/instances/${launched.name}`)).json as unknown as Instance;
+    assert.equal(instance.generation, 1);
+    assert.deepEqual(instance.env, {});
+    assert.equal((await api('DELETE', `/api/v1/projects/${locked}/instances/${launched.name}`)).status, 202);
+    await waitFor(async () => (await api('GET', `/api/v1/projects/${locked}/instances/${launched.name}`)).status === 404, { what: 'deletion' });
+  });
+
+  it('left no container behind in the project of the attempts', async () => {
+    await waitFor(async () => (await containersOf(locked)).length === 0, { what: 'no containers', timeoutMs: 15_000 });
+  });
+
+  it('answers the defaults as the policy of a project nobody relaxed', async () => {
+    const res = await api('GET', `/api/v1/projects/${locked}/policy`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json, { allowPrivileged: false, allowHostNetwork: false, allowHostPid: false, allowHostIpc: false, allowHostPaths: [], allowCapabilities: [], allowRoot: true, pidsLimit: 1024 });
+  });
+});
+
+describe('container policy: what replicas run with', () => {
+  it('runs an ordinary replica with every capability dropped but the default set, no-new-privileges and a pids limit', async () => {
+    const launched = await launch(relaxed, await app({}));
+    assert.equal(launched.status, 201);
+    const instance = await runningInstance(relaxed, launched.name);
+    const hc = await hostConfig(instance.replicas[0]!.containerId!);
+    assert.deepEqual(hc.CapDrop, ['ALL']);
+    assert.deepEqual([...(hc.CapAdd ?? [])].sort(), [...DEFAULT_CAPS].sort());
+    assert.ok(hc.SecurityOpt?.some((o) => /^no-new-privileges(:true|=true)?$/.test(o)), String(hc.SecurityOpt));
+    assert.equal(hc.PidsLimit, 1024);
+    assert.equal(hc.Privileged, false);
+    assert.ok(!['host'].includes(hc.NetworkMode) && hc.PidMode === '' && hc.IpcMode !== 'host');
+    // And the kernel agrees: without NET_ADMIN, no network configuration.
+    const denied = await run('docker', ['exec', instance.replicas[0]!.containerId!, 'ip', 'link', 'set', 'lo', 'mtu', '1500']).then(
+      () => 'allowed',
+      (err: { stderr?: string }) => err.stderr ?? 'failed',
+    );
+    assert.match(denied, /not permitted/);
+  });
+
+  it('lets a capability the admin allowed in, with the admin\'s pids limit, and records the change as an event', async () => {
+    const put = await setPolicy(relaxed, { allowCapabilities: ['NET_ADMIN'], pidsLimit: 256 });
+    assert.deepEqual(put.json.allowCapabilities, ['NET_ADMIN']);
+    assert.equal((await api('GET', `/api/v1/projects/${relaxed}/policy`)).json.pidsLimit, 256);
+    const events = (await api('GET', `/api/v1/events?project=${relaxed}&type=policy.updated`)).json as unknown as { message: string; data: { changed: string[] } }[];
+    assert.deepEqual(events.at(-1)?.data.changed, ['allowCapabilities', 'pidsLimit']);
+
+    const launched = await launch(relaxed, await app({ security: { capAdd: ['NET_ADMIN'] } }));
+    assert.equal(launched.status, 201, JSON.stringify(launched.json));
+    const instance = await runningInstance(relaxed, launched.name);
+    const id = instance.replicas[0]!.containerId!;
+    const hc = await hostConfig(id);
+    assert.ok(hc.CapAdd?.includes('NET_ADMIN'));
+    assert.ok(!hc.CapAdd?.includes('NET_RAW'));
+    assert.equal(hc.PidsLimit, 256);
+    await run('docker', ['exec', id, 'ip', 'link', 'set', 'lo', 'mtu', '1500']);
+
+    // Allowed is not granted: a component that does not ask keeps the default set.
+    const plain = await launch(relaxed, await app({}));
+    const plainHc = await hostConfig((await runningInstance(relaxed, plain.name)).replicas[0]!.containerId!);
+    assert.ok(!plainHc.CapAdd?.includes('NET_ADMIN'));
+  });
+
+  it('stops, and fails, the replicas a tightened policy no longer allows', async () => {
+    await setPolicy(relaxed, { allowCapabilities: ['NET_ADMIN'] });
+    const launched = await launch(relaxed, await app({ security: { capAdd: ['NET_ADMIN'] } }));
+    const instance = await runningInstance(relaxed, launched.name);
+    await setPolicy(relaxed, {});
+    const failed = await waitFor(
+      async () => {
+        const i = (await api('GET', `/api/v1/projects/${relaxed}/instances/${launched.name}`)).json as unknown as Instance;
+        return i.phase === 'failed' && i.replicas.every((r) => r.containerId === null) ? i : undefined;
+      },
+      { what: 'the instance to fail', timeoutMs: 30_000 },
+    );
+    assert.match(failed.reason ?? '', /^POLICY_VIOLATION: component main: capability NET_ADMIN/);
+    assert.equal(await docker('ps', '-aq', '--filter', `id=${instance.replicas[0]!.containerId!}`), '');
+  });
+
+  it('mounts an allowed host path, read-only when asked, as a bind mount', async () => {
+    await setPolicy(relaxed, { allowHostPaths: ['/etc'] });
+    const launched = await launch(relaxed, await app({ volumes: [{ hostPath: '/etc/hostname', mountPath: '/host-hostname', readOnly: true }] }));
+    assert.equal(launched.status, 201, JSON.stringify(launched.json));
+    const id = (await runningInstance(relaxed, launched.name)).replicas[0]!.containerId!;
+    const hc = await hostConfig(id);
+    assert.deepEqual(hc.Mounts?.map((m) => [m.Type, m.Source]), [['bind', '/etc/hostname']]);
+    const write = await run('docker', ['exec', id, 'sh', '-c', 'echo x > /host-hostname']).then(
+      () => 'written',
+      () => 'refused',
+    );
+    assert.equal(write, 'refused');
+  });
+});
+
+describe('container policy: root', () => {
+  before(async () => {
+    await setPolicy(noRoot, { allowRoot: false });
+  });
+
+  it('refuses user root, and an image whose USER is root when no user is set', async () => {
+    for (const user of ['root', '0']) {
+      const res = await launch(noRoot, await app({ security: { user } }));
+      assert.equal(res.status, 403);
+      assert.equal(res.json.error?.code, 'POLICY_VIOLATION');
+    }
+    const res = await launch(noRoot, await app({}));
+    assert.equal(res.status, 403);
+    assert.match(res.json.error?.message ?? '', /image .* runs as root/);
+    assert.equal((await containersOf(noRoot)).length, 0);
+  });
+
+  it('runs the same image as another user', async () => {
+    const launched = await launch(noRoot, await app({ security: { user: 'nobody' } }));
+    assert.equal(launched.status, 201, JSON.stringify(launched.json));
+    const id = (await runningInstance(noRoot, launched.name)).replicas[0]!.containerId!;
+    assert.equal(await docker('exec', id, 'id', '-u'), '65534');
+  });
+
+  it('fails an instance whose image, pulled only when replicas are made, runs as root', async () => {
+    // An image the engine does not have yet: the launch cannot know its USER, the reconciler can.
+    await docker('tag', TEST_IMAGE, pushedRef);
+    await docker('push', pushedRef);
+    await docker('rmi', pushedRef);
+    const name = uniqueName('pulled');
+    const appName = uniqueName('pol-app');
+    assert.equal((await api('POST', '/api/v1/apps', { name: appName, components: [{ name: 'main', image: pushedRef, command: ['sh', '-c', 'exec sleep 3600'] }] })).status, 201);
+    const launched = await launch(noRoot, appName, name);
+    assert.equal(launched.status, 201, JSON.stringify(launched.json));
+    const failed = await waitFor(
+      async () => {
+        const i = (await api('GET', `/api/v1/projects/${noRoot}/instances/${name}`)).json as unknown as Instance;
+        return i.phase === 'failed' ? i : undefined;
+      },
+      { what: 'the instance to fail', timeoutMs: 30_000 },
+    );
+    assert.match(failed.reason ?? '', /^POLICY_VIOLATION: component main: image .* runs as root/);
+    assert.ok(failed.replicas.every((r) => r.containerId === null));
+  });
+});
