@@ -16,8 +16,8 @@ export class AppService {
     return (await this.store.apps.list()).filter((a) => a.project === null || canSee(scope, a.project));
   }
 
-  async get(name: string, scope: Scope): Promise<App> {
-    const app = await this.require(name);
+  async get(name: string, scope: Scope, store: Store = this.store): Promise<AppRecord> {
+    const app = await this.require(name, store);
     if (app.project !== null && !canSee(scope, app.project)) throw notFound(name);
     return app;
   }
@@ -74,7 +74,7 @@ export class AppService {
   async update(name: string, input: AppUpdate, p: Principal): Promise<App> {
     validateApp(input);
     const record = await this.store.transaction(async (trx) => {
-      const current = await this.get(name, scopeOf(p));
+      const current = await this.get(name, scopeOf(p), trx);
       this.mayWrite(p, current.project, name);
       const next: AppRecord = {
         ...current,
@@ -94,7 +94,7 @@ export class AppService {
 
   async delete(name: string, p: Principal): Promise<void> {
     await this.store.transaction(async (trx) => {
-      const current = await this.get(name, scopeOf(p));
+      const current = await this.get(name, scopeOf(p), trx);
       this.mayWrite(p, current.project, name);
       const users = await trx.instances.countByApp(name);
       if (users > 0) throw new DomainError('APP_IN_USE', `app ${name} is used by ${users} instance(s)`);

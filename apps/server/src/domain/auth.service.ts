@@ -80,8 +80,11 @@ export class AuthService {
     return { token, record };
   }
 
-  /** Password login: a new session (cookie value) and its CSRF token. Slowed, then refused, after repeated failures. */
-  async login(name: string, password: string, address: string): Promise<{ user: UserRecord; session: string; csrf: string; expiresAt: string }> {
+  /**
+   * Checks a user's password behind the brute-force brake: every place a password is tried
+   * (login, the current password of a change) counts against the same user and address.
+   */
+  async checkPassword(name: string, password: string, address: string): Promise<UserRecord> {
     const attempt = await this.limiter.begin([`user:${name}`, `addr:${address}`]);
     const user = await this.store.users.getByName(name);
     const ok = user !== undefined && !user.disabled && (await verifyPassword(password, user.passwordHash));
@@ -90,6 +93,12 @@ export class AuthService {
       throw new DomainError('LOGIN_FAILED', 'wrong user name or password'); // the attempt stays counted
     }
     this.limiter.succeed(attempt, [`user:${name}`]);
+    return user;
+  }
+
+  /** Password login: a new session (cookie value) and its CSRF token. Slowed, then refused, after repeated failures. */
+  async login(name: string, password: string, address: string): Promise<{ user: UserRecord; session: string; csrf: string; expiresAt: string }> {
+    const user = await this.checkPassword(name, password, address);
     const session = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS).toISOString();

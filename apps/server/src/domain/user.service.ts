@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Member, ProjectRole, Token, User } from '@gureum/contract';
 import type { Store } from '../store/store.js';
 import type { Principal } from './access.js';
-import { hashPassword, verifyPassword, type AuthService } from './auth.service.js';
+import { hashPassword, type AuthService } from './auth.service.js';
 import { DomainError } from './errors.js';
 import type { TokenRecord, UserRecord } from './records.js';
 
@@ -73,12 +73,19 @@ export class UserService {
     });
   }
 
-  async changePassword(p: Principal, current: string, next: string, keepSessionHash?: string): Promise<User> {
-    const user = await this.require(p.userName);
-    if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('LOGIN_FAILED', 'the current password is wrong');
-    const changed = { ...user, passwordHash: await hashPassword(next) };
-    await this.store.users.update(changed);
-    await this.store.users.deleteSessionsOf(user.id, keepSessionHash);
+  /** The current password is checked behind the login brake: a stolen token or session cannot guess it freely. */
+  async changePassword(p: Principal, current: string, next: string, address: string, keepSessionHash?: string): Promise<User> {
+    await this.auth.checkPassword(p.userName, current, address).catch((err: unknown) => {
+      throw err instanceof DomainError && err.code === 'LOGIN_FAILED' ? new DomainError('LOGIN_FAILED', 'the current password is wrong') : err;
+    });
+    const passwordHash = await hashPassword(next);
+    const changed = await this.store.transaction(async (trx) => {
+      const user = await this.require(p.userName, trx);
+      const updated = { ...user, passwordHash };
+      await trx.users.update(updated);
+      await trx.users.deleteSessionsOf(user.id, keepSessionHash);
+      return updated;
+    });
     return toUserView(changed);
   }
 
@@ -88,13 +95,19 @@ export class UserService {
 
   async createToken(p: Principal, input: { name: string; expiresAt?: string | undefined; readOnly: boolean; projects?: string[] | undefined }): Promise<Token & { token: string }> {
     if (input.expiresAt !== undefined && !(Date.parse(input.expiresAt) > Date.now())) throw new DomainError('VALIDATION_FAILED', 'expiresAt must be a time in the future');
-    // A token never reaches further than the credentials that made it.
+    // A token never reaches further than the credentials that made it: not more rights, not
+    // other projects, not a longer life.
     if (p.token?.readOnly && !input.readOnly) throw new DomainError('READ_ONLY_TOKEN', 'a read-only token can only create read-only tokens');
     const limit = p.token?.projects ?? null;
     const projects = input.projects ?? limit;
     if (limit !== null && projects!.some((x) => !limit.includes(x))) throw new DomainError('FORBIDDEN', 'a project-limited token cannot create a token for other projects');
+    const lifetime = p.token?.expiresAt ?? null;
+    const expiresAt = input.expiresAt !== undefined ? new Date(input.expiresAt).toISOString() : lifetime;
+    if (lifetime !== null && expiresAt !== null && expiresAt > lifetime) {
+      throw new DomainError('FORBIDDEN', `a token that expires at ${lifetime} cannot create one that outlives it`);
+    }
     const user = await this.require(p.userName);
-    const { token, record } = await this.auth.issueToken(user, input.name, { expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null, readOnly: input.readOnly, projects });
+    const { token, record } = await this.auth.issueToken(user, input.name, { expiresAt, readOnly: input.readOnly, projects });
     return { ...toTokenView(record), token };
   }
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isWrite, routes, type RouteId, type RouteSpec } from '@gureum/contract';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../domain/access.js';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from './context.js';
@@ -13,6 +13,10 @@ declare module 'fastify' {
     errorCode?: string;
     /** A name to audit when there is no principal (a login attempt). */
     auditActor?: string;
+    /** Authentication or authorization refused this request. */
+    refused?: boolean;
+    /** The audit entry of this request is written. */
+    audited?: boolean;
   }
 }
 
@@ -44,41 +48,65 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
     const found = routeOf(request);
     if (!found || found.route.access.kind === 'public') return;
     const { route } = found;
-    const bearer = request.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
-    // Browsers cannot set headers on WebSocket and EventSource: those may pass ?access_token=.
-    const queryToken = route.stream === 'websocket' || route.stream === 'sse' ? (request.query as { access_token?: string } | undefined)?.access_token : undefined;
-    const principal = await services.auth.authenticate({ bearer: bearer ?? queryToken, session: cookie(request, SESSION_COOKIE) });
-    request.principal = principal;
-    if (principal.via === 'session' && isWrite(route) && route.stream !== 'websocket') {
-      const sent = request.headers['x-csrf-token'];
-      if (typeof sent !== 'string' || !principal.csrf || !sameSecret(sent, principal.csrf)) {
-        throw new DomainError('CSRF_FAILED', 'a cookie-authenticated change needs the X-CSRF-Token header from login');
+    try {
+      const bearer = request.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+      // Browsers cannot set headers on WebSocket and EventSource: those may pass ?access_token=.
+      const queryToken = route.stream === 'websocket' || route.stream === 'sse' ? (request.query as { access_token?: string } | undefined)?.access_token : undefined;
+      const principal = await services.auth.authenticate({ bearer: bearer ?? queryToken, session: cookie(request, SESSION_COOKIE) });
+      request.principal = principal;
+      if (principal.via === 'session' && isWrite(route) && route.stream !== 'websocket') {
+        const sent = request.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !principal.csrf || !sameSecret(sent, principal.csrf)) {
+          throw new DomainError('CSRF_FAILED', 'a cookie-authenticated change needs the X-CSRF-Token header from login');
+        }
       }
+      authorize(route, principal, request.params as Record<string, unknown>);
+    } catch (err) {
+      request.refused = true;
+      throw err;
     }
-    authorize(route, principal, request.params as Record<string, unknown>);
   });
 
+  // Audited before the answer leaves, so a change the caller saw succeed is always in the log.
+  app.addHook('onSend', async (request, reply, payload) => {
+    await audit(services, request, reply);
+    return payload;
+  });
+
+  // Streams (hijacked replies) never pass onSend: audited when they end.
   app.addHook('onResponse', async (request, reply) => {
     const found = routeOf(request);
-    if (!found || found.route.stream === 'websocket') return; // exec sessions are audited by the socket itself
-    const status = reply.statusCode;
-    const refused = status === 401 || status === 403 || status === 429 || (status === 404 && request.principal !== undefined && request.errorCode === 'PROJECT_NOT_FOUND' && !isWrite(found.route) && found.route.access.kind === 'project');
-    if (!isWrite(found.route) && !refused) return;
-    if (found.route.access.kind === 'public' && found.id !== 'login') return;
-    const params = request.params as { project?: string };
-    await services.audit
-      .record({
-        actor: request.principal?.userName ?? request.auditActor ?? null,
-        token: request.principal ? (request.principal.token?.name ?? 'session') : null,
-        address: request.ip,
-        action: found.id,
-        method: request.method,
-        path: request.url.split('?')[0]!,
-        project: params.project ?? null,
-        status,
-        outcome: status < 400 ? 'ok' : refused || status === 404 ? 'refused' : 'failed',
-        code: request.errorCode ?? null,
-      })
-      .catch((err: unknown) => request.log.error({ err }, 'could not write the audit log'));
+    // A refused WebSocket upgrade was answered over HTTP and its socket never reached ws:
+    // close it, or it stays open (and holds up shutdown) until the client goes.
+    if (found?.route.stream === 'websocket' && request.headers.upgrade !== undefined && reply.statusCode >= 400) request.raw.socket?.destroy();
+    await audit(services, request, reply);
   });
+}
+
+async function audit(services: Services, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.audited) return;
+  request.audited = true;
+  const found = routeOf(request);
+  if (!found) return;
+  const status = reply.statusCode;
+  // An open exec session is audited by the socket itself; a refused one here.
+  if (found.route.stream === 'websocket' && status < 400) return;
+  const refused = request.refused === true || status === 401 || status === 403 || status === 429;
+  if (!isWrite(found.route) && !refused) return;
+  if (found.route.access.kind === 'public' && found.id !== 'login') return;
+  const params = request.params as { project?: string };
+  await services.audit
+    .record({
+      actor: request.principal?.userName ?? request.auditActor ?? null,
+      token: request.principal ? (request.principal.token?.name ?? 'session') : null,
+      address: request.ip,
+      action: found.route.stream === 'websocket' ? 'exec.open' : found.id,
+      method: request.method,
+      path: request.url.split('?')[0]!,
+      project: params.project ?? null,
+      status,
+      outcome: refused ? 'refused' : status < 400 ? 'ok' : 'failed',
+      code: request.errorCode ?? null,
+    })
+    .catch((err: unknown) => request.log.error({ err }, 'could not write the audit log'));
 }

@@ -32,7 +32,7 @@ export interface ComponentPlan {
 export async function planComponents(instance: InstanceRecord, storedPolicy: Partial<Policy>, secrets: SecretSource | undefined, options: PolicyOptions = {}): Promise<Map<string, ComponentPlan>> {
   const policy = effectivePolicy(storedPolicy);
   const names = [...secretsUsed(instance.components)];
-  const opened: Map<string, OpenedSecret> = names.length > 0 && secrets ? await secrets.read(instance.project, names) : new Map();
+  const opened = names.length > 0 && secrets ? await secrets.read(instance.project, names) : new Map<string, OpenedSecret>();
   const plans = new Map<string, ComponentPlan>();
   for (const c of instance.components) plans.set(c.name, planComponent(instance, c, policy, opened, options));
   return plans;

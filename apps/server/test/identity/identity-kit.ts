@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { fillPath, routes, type RouteId } from '@gureum/contract';
+import WebSocket from 'ws';
 import type { TestGureum } from '../support/harness.js';
 
 /** One answer of the API, whatever its status. */
@@ -28,7 +29,7 @@ export interface RequestOptions extends Credentials {
   /** Raw bytes with their media type instead of a JSON body. */
   raw?: { contentType: string; data: Buffer };
   headers?: Record<string, string>;
-  /** Resolve on the response head and drop the connection (for streams that never end). */
+  /** On success, resolve on the response head and drop the connection (for streams that never end). */
   headersOnly?: boolean;
 }
 
@@ -51,7 +52,7 @@ export function request(baseUrl: string, method: string, path: string, o: Reques
     const req = http.request(
       { host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, ...(o.from !== undefined && { localAddress: o.from }), timeout: 30_000 },
       (res) => {
-        if (o.headersOnly) {
+        if (o.headersOnly && (res.statusCode ?? 0) < 300) {
           resolve({ status: res.statusCode ?? 0, body: '', headers: res.headers });
           req.destroy();
           return;
@@ -138,3 +139,93 @@ export async function addMember(g: TestGureum, project: string, user: string, ro
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The outcome of an exec WebSocket: refused at the upgrade (status and error body), or opened. */
+export type ExecOutcome = { refused: number; code: string | undefined } | { output: string; exit: number | null };
+
+/** Opens an exec socket into an instance and runs `command` to its end. */
+export function openExec(g: TestGureum, token: string, project: string, instance: string, command: string[]): Promise<ExecOutcome> {
+  const path = fillPath(routes.instanceExec.path, { project, instance });
+  const url = `${g.url.replace(/^http/, 'ws')}${path}?command=${encodeURIComponent(JSON.stringify(command))}`;
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    let output = '';
+    let exit: number | null = null;
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('exec socket did not finish in 20 s'));
+    }, 20_000);
+    ws.on('unexpected-response', (req, res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => {
+        req.destroy(); // with this listener, ws leaves the refused connection to us
+        clearTimeout(timer);
+        let code: string | undefined;
+        try {
+          code = (JSON.parse(body) as { error?: { code?: string } }).error?.code;
+        } catch {
+          code = undefined;
+        }
+        resolve({ refused: res.statusCode ?? 0, code });
+      });
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) output += data.toString();
+      else {
+        const msg = JSON.parse(data.toString()) as { type: string; code?: number };
+        if (msg.type === 'exit') exit = msg.code ?? null;
+      }
+    });
+    ws.on('close', () => {
+      clearTimeout(timer);
+      resolve({ output, exit });
+    });
+    ws.on('error', (err) => {
+      if (!err.message.includes('Unexpected server response')) reject(err);
+    });
+  });
+}
+
+/** A live subscription to /api/v1/events/stream, collecting what arrives. */
+export interface EventFeed {
+  events: { id: number; type: string; project: string | null; message: string }[];
+  close(): void;
+}
+
+export function followEvents(g: TestGureum, creds: Credentials, query: Record<string, string> = {}): Promise<EventFeed> {
+  const qs = new URLSearchParams(query).toString();
+  const url = new URL(routes.streamEvents.path + (qs ? `?${qs}` : ''), g.url);
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (creds.token !== undefined) headers.authorization = `Bearer ${creds.token}`;
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`events stream answered ${res.statusCode}`));
+        return;
+      }
+      const feed: EventFeed = { events: [], close: () => req.destroy() };
+      let buffer = '';
+      res.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = frame
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
+          if (data) feed.events.push(JSON.parse(data) as EventFeed['events'][number]);
+        }
+      });
+      res.on('error', () => undefined);
+      resolve(feed);
+    });
+    req.on('error', (err) => {
+      if (!req.destroyed) reject(err);
+    });
+  });
+}

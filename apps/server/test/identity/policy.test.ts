@@ -117,7 +117,7 @@ describe('container policy: escape attempts through the API', () => {
     });
   }
 
-  it('refuses a change that brings an escape in through an updated app, and leaves the instance as it was', async () => {
+  it('refuses a change that brings an escape in through an updated app, and leaves the instance as it was', { timeout: 60_000 }, async () => {
     const appName = await app({});
     const launched = await launch(locked, appName);
     assert.equal(launched.status, 201);
@@ -215,6 +215,20 @@ describe('container policy: what replicas run with', () => {
       () => 'refused',
     );
     assert.equal(write, 'refused');
+  });
+});
+
+describe('container policy: host namespaces, once the admin allows them', () => {
+  it('runs a replica on the host network and in the host PID namespace', async () => {
+    await setPolicy(relaxed, { allowHostNetwork: true, allowHostPid: true });
+    const launched = await launch(relaxed, await app({ security: { hostNetwork: true, hostPid: true } }));
+    assert.equal(launched.status, 201, JSON.stringify(launched.json));
+    const id = (await runningInstance(relaxed, launched.name)).replicas[0]!.containerId!;
+    const hc = await hostConfig(id);
+    assert.deepEqual([hc.NetworkMode, hc.PidMode, hc.Privileged], ['host', 'host', false]);
+    assert.deepEqual(hc.CapDrop, ['ALL']);
+    // The host's PID 1 is visible from inside.
+    assert.notEqual(await docker('exec', id, 'cat', '/proc/1/comm'), 'docker-init');
   });
 });
 

@@ -310,6 +310,45 @@ export function runtimeConformance(name: string, makeRuntime: () => Runtime, opt
       await Promise.all([rt.removeReplica(outsider), rt.removeReplica(neighbour)]);
     });
 
+    it('confines a replica to its security: exactly its capabilities, no new privileges, its pids limit; the default without one', async () => {
+      // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE SYS_CHROOT AUDIT_WRITE, as a kernel bit mask.
+      const defaultMask = [0, 1, 3, 4, 5, 6, 7, 8, 10, 18, 29].reduce((m, bit) => m | (1n << BigInt(bit)), 0n);
+      const withNetAdmin = defaultMask | (1n << 12n);
+      const capAdd = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'AUDIT_WRITE'];
+      const security = { privileged: false, hostNetwork: false, hostPid: false, hostIpc: false, capAdd: [...capAdd, 'NET_ADMIN'], pidsLimit: 64, noNewPrivileges: true as const };
+      const [confined, plain] = await Promise.all([rt.createReplica(spec(projectA, { security })), rt.createReplica(spec(projectA))]);
+      const read = async (id: string) => {
+        const status = (await execIn(rt, id, ['cat', '/proc/self/status'])).output;
+        const pids = (await execIn(rt, id, ['sh', '-c', 'cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max'])).output.trim();
+        return { eff: BigInt('0x' + /^CapEff:\s*([0-9a-f]+)/m.exec(status)![1]!), bnd: BigInt('0x' + /^CapBnd:\s*([0-9a-f]+)/m.exec(status)![1]!), noNewPrivs: /^NoNewPrivs:\s*(\d)/m.exec(status)?.[1], pids };
+      };
+      const c = await read(confined);
+      assert.equal(c.bnd, withNetAdmin, `CapBnd ${c.bnd.toString(16)}`);
+      assert.equal(c.eff, withNetAdmin);
+      assert.equal(c.noNewPrivs, '1');
+      assert.equal(c.pids, '64');
+      const p = await read(plain);
+      assert.equal(p.bnd, defaultMask, `CapBnd ${p.bnd.toString(16)}`);
+      assert.equal(p.noNewPrivs, '1');
+      assert.equal(p.pids, '1024');
+      await Promise.all([rt.removeReplica(confined), rt.removeReplica(plain)]);
+    });
+
+    it('writes files into a replica before it starts, owned by the user it runs as, through no host path', async () => {
+      const files = [{ path: '/run/secrets/token', content: Buffer.from('t0ken-value'), mode: 0o400 }];
+      const security = { privileged: false, hostNetwork: false, hostPid: false, hostIpc: false, capAdd: [], user: 'nobody', pidsLimit: 128, noNewPrivileges: true as const };
+      // The replica reads its file as the first thing it does.
+      const id = await rt.createReplica(spec(projectA, { files, security, args: ['cat /run/secrets/token; echo; exec sleep 300'] }));
+      const logs = await eventually('the file in the logs', async () => {
+        const text = await readAll(await rt.logs(id, {}));
+        return text.includes('t0ken-value') ? text : undefined;
+      });
+      assert.equal(logs.trim(), 't0ken-value');
+      assert.equal((await execIn(rt, id, ['stat', '-c', '%a %u %g', '/run/secrets/token'])).output.trim(), '400 65534 65534');
+      assert.notEqual((await execIn(rt, id, ['sh', '-c', 'echo x > /run/secrets/token'])).code, 0, 'mode 0400: not even its owner writes');
+      await rt.removeReplica(id);
+    });
+
     it('keeps volume data across replica removal and re-creation; VOLUME_IN_USE while mounted', async () => {
       await rt.ensureVolume(projectA, 'data');
       await rt.ensureVolume(projectA, 'data'); // idempotent

@@ -69,7 +69,7 @@ export function identityHandlers(s: Services): IdentityHandlers {
     },
     changePassword: ({ body }, { request }) => {
       const session = cookie(request, SESSION_COOKIE);
-      return s.users.changePassword(principalOf(request), body.currentPassword, body.newPassword, session ? hashToken(session) : undefined);
+      return s.users.changePassword(principalOf(request), body.currentPassword, body.newPassword, request.ip, session ? hashToken(session) : undefined);
     },
     listUsers: () => s.users.list(),
     createUser: ({ body }) => s.users.create(body),

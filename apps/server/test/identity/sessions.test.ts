@@ -1,0 +1,204 @@
+/**
+ * Password login and browser sessions: the cookie, CSRF on cookie writes, logout, the
+ * brute-force brake (per user name and per client address), and what ends a session.
+ * Several client addresses are real: every 127.0.0.0/8 address is loopback, and the requests
+ * of a "client" leave from its own address.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startGureum, type TestGureum } from '../support/harness.js';
+import { callRoute, codeOf, createUser, login, type Reply, type TestUser } from './identity-kit.js';
+
+let g: TestGureum;
+let ana: TestUser;
+let bo: TestUser;
+
+before(async () => {
+  g = await startGureum();
+  [ana, bo] = await Promise.all([createUser(g, 'ana'), createUser(g, 'bo')]);
+});
+
+after(async () => {
+  await g?.stop();
+});
+
+function assertRefused(r: Reply, status: number, code: string, what: string): void {
+  assert.equal(r.status, status, `${what}: ${JSON.stringify(r.body)}`);
+  assert.equal(codeOf(r), code, what);
+}
+
+/** A login attempt from a client address, with how long it took. */
+async function attempt(user: string, password: string, from: string): Promise<{ reply: Reply; ms: number }> {
+  const t0 = performance.now();
+  const reply = await callRoute(g, 'login', { body: { user, password }, from });
+  return { reply, ms: performance.now() - t0 };
+}
+
+describe('password login and the session cookie', () => {
+  it('sets an HttpOnly, SameSite=Strict cookie (not Secure over plain http) and answers the CSRF token', async () => {
+    const r = await callRoute(g, 'login', { body: { user: ana.name, password: ana.password } });
+    assert.equal(r.status, 200);
+    const body = r.body as { user: { name: string }; csrfToken: string; expiresAt: string };
+    assert.equal(body.user.name, ana.name);
+    assert.ok(body.csrfToken.length >= 20);
+    assert.ok(Date.parse(body.expiresAt) > Date.now());
+    const cookie = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('gureum_session='));
+    assert.ok(cookie, 'a gureum_session cookie is set');
+    const attrs = cookie.split(';').map((a) => a.trim().toLowerCase());
+    assert.ok(attrs.includes('httponly'), cookie);
+    assert.ok(attrs.includes('samesite=strict'), cookie);
+    assert.ok(attrs.includes('path=/'), cookie);
+    assert.ok(!attrs.includes('secure'), 'no Secure attribute over plain http (the browser would drop the cookie)');
+    assert.ok(!JSON.stringify(r.body).includes(cookie.split(';')[0]!.split('=')[1]!), 'the session secret is only in the cookie');
+  });
+
+  it('authenticates reads by the cookie alone', async () => {
+    const s = await login(g, ana.name, ana.password);
+    const r = await callRoute(g, 'whoami', { session: s.session });
+    assert.equal(r.status, 200);
+    const me = r.body as { user: { name: string }; via: string };
+    assert.equal(me.user.name, ana.name);
+    assert.equal(me.via, 'session');
+    assert.equal((await callRoute(g, 'listProjects', { session: s.session })).status, 200);
+  });
+
+  it('refuses a cookie-authenticated change without the right X-CSRF-Token (403 CSRF_FAILED), and makes it with it', async () => {
+    const s = await login(g, ana.name, ana.password);
+    const other = await login(g, bo.name, bo.password);
+    assertRefused(await callRoute(g, 'createProject', { session: s.session, body: { name: 'csrf-none' } }), 403, 'CSRF_FAILED', 'no header');
+    assertRefused(await callRoute(g, 'createProject', { session: s.session, csrf: other.csrf, body: { name: 'csrf-other' } }), 403, 'CSRF_FAILED', "another session's token");
+    assertRefused(await callRoute(g, 'createProject', { session: s.session, csrf: s.csrf.slice(0, -1), body: { name: 'csrf-short' } }), 403, 'CSRF_FAILED', 'a truncated token');
+    const projects = (await g.client.call('listProjects', {})).map((p) => p.name);
+    assert.deepEqual(
+      projects.filter((p) => p.startsWith('csrf-')),
+      [],
+      'nothing was created by a refused request',
+    );
+    assert.equal((await callRoute(g, 'createProject', { session: s.session, csrf: s.csrf, body: { name: 'csrf-ok' } })).status, 201);
+    // A bearer token is not a browser credential: no CSRF token needed.
+    assert.equal((await callRoute(g, 'createProject', { token: ana.token, body: { name: 'csrf-bearer' } })).status, 201);
+  });
+
+  it('ends the session at logout: the cookie is cleared and no longer accepted', async () => {
+    const s = await login(g, ana.name, ana.password);
+    const out = await callRoute(g, 'logout', { session: s.session, csrf: s.csrf });
+    assert.equal(out.status, 200);
+    const cleared = ([] as string[]).concat(out.headers['set-cookie'] ?? []).find((c) => c.startsWith('gureum_session='));
+    assert.match(cleared ?? '', /Max-Age=0/i);
+    assertRefused(await callRoute(g, 'whoami', { session: s.session }), 401, 'UNAUTHENTICATED', 'after logout');
+  });
+
+  it('refuses a wrong password and an unknown user alike (401 LOGIN_FAILED)', async () => {
+    const from = '127.0.0.2';
+    const wrong = (await attempt(ana.name, 'not-the-password', from)).reply;
+    const unknown = (await attempt('nobody-here', 'whatever-password', from)).reply;
+    assertRefused(wrong, 401, 'LOGIN_FAILED', 'wrong password');
+    assertRefused(unknown, 401, 'LOGIN_FAILED', 'unknown user');
+    assert.equal((wrong.body as { error: { message: string } }).error.message, (unknown.body as { error: { message: string } }).error.message, 'the answer does not tell which');
+    assert.equal(wrong.headers['set-cookie'], undefined);
+  });
+});
+
+// The cases use distinct users and addresses, so they run side by side (each waits out the brake).
+describe('brute-force brake', { concurrency: true }, () => {
+  it('slows the guesses at one user, then refuses it (429) even with the right password, while its addresses and other users still log in', async () => {
+    const target = await createUser(g, 'target');
+    // Ten guesses at `target`, each from its own address: only the user name adds up.
+    const took: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { reply, ms } = await attempt(target.name, `guess-${i}`, `127.0.1.${i + 1}`);
+      assertRefused(reply, 401, 'LOGIN_FAILED', `guess ${i}`);
+      took.push(ms);
+    }
+    // The brake sleeps before the 4th guess on; only a lower bound is a fact (the machine may be slow, never fast).
+    assert.ok(took[3]! >= 250 && took[9]! >= 4000, `guesses took ${took.map(Math.round).join(', ')} ms`);
+    const locked = (await attempt(target.name, target.password, '127.0.1.99')).reply;
+    assertRefused(locked, 429, 'TOO_MANY_ATTEMPTS', 'the right password on a locked user');
+    assert.ok((locked.body as { error: { details: { retryAfterSeconds: number } } }).error.details.retryAfterSeconds > 0);
+    // Another user, from an address that took part in the guessing, is not locked out.
+    assert.equal((await attempt(bo.name, bo.password, '127.0.1.1')).reply.status, 200);
+    // The locked user's API tokens still work: the brake is on password guessing only.
+    assert.equal((await callRoute(g, 'whoami', { token: target.token })).status, 200);
+  });
+
+  it('refuses an address that guesses at many users (429), even for a right password, while other addresses log in', async () => {
+    const from = '127.0.2.1';
+    for (let i = 0; i < 10; i++) assertRefused((await attempt(`someone-${i}`, 'guess', from)).reply, 401, 'LOGIN_FAILED', `guess ${i}`);
+    assertRefused((await attempt(bo.name, bo.password, from)).reply, 429, 'TOO_MANY_ATTEMPTS', 'a right password from the locked address');
+    assert.equal((await attempt(bo.name, bo.password, '127.0.2.2')).reply.status, 200, 'the same user from another address');
+  });
+
+  it('brakes guesses at the current password through a password change too (a stolen token cannot guess freely)', async () => {
+    const victim = await createUser(g, 'victim');
+    const change = (currentPassword: string) => callRoute(g, 'changePassword', { token: victim.token, from: '127.0.6.1', body: { currentPassword, newPassword: 'taken-over-password' } });
+    for (let i = 0; i < 10; i++) assertRefused(await change(`guess-${i}`), 401, 'LOGIN_FAILED', `guess ${i}`);
+    assertRefused(await change(victim.password), 429, 'TOO_MANY_ATTEMPTS', 'the right password once locked');
+    assertRefused((await attempt(victim.name, victim.password, '127.0.6.2')).reply, 429, 'TOO_MANY_ATTEMPTS', 'login of the same user');
+  });
+
+  it('counts concurrent guesses from when they start: a burst of 20 gets at most 10 password checks', async () => {
+    await createUser(g, 'burst');
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt('burst', `guess-${i}`, '127.0.3.1')));
+    const codes = replies.map((r) => codeOf(r.reply));
+    assert.equal(codes.filter((c) => c === 'LOGIN_FAILED').length, 10, codes.join(' '));
+    assert.equal(codes.filter((c) => c === 'TOO_MANY_ATTEMPTS').length, 10, codes.join(' '));
+  });
+});
+
+describe('what ends sessions and credentials', () => {
+  it('changing the password ends the other sessions, keeps this one, and the old password stops working', async () => {
+    const user = await createUser(g, 'changer');
+    const here = await login(g, user.name, user.password);
+    const elsewhere = await login(g, user.name, user.password);
+    const r = await callRoute(g, 'changePassword', { session: here.session, csrf: here.csrf, body: { currentPassword: user.password, newPassword: 'a-brand-new-password' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal((await callRoute(g, 'whoami', { session: here.session })).status, 200, 'the session that changed it goes on');
+    assertRefused(await callRoute(g, 'whoami', { session: elsewhere.session }), 401, 'UNAUTHENTICATED', 'another session');
+    assertRefused((await attempt(user.name, user.password, '127.0.4.1')).reply, 401, 'LOGIN_FAILED', 'the old password');
+    assert.equal((await attempt(user.name, 'a-brand-new-password', '127.0.4.1')).reply.status, 200);
+  });
+
+  it('refuses a password change with a wrong current password (and changes nothing)', async () => {
+    const user = await createUser(g, 'careful');
+    const r = await callRoute(g, 'changePassword', { token: user.token, body: { currentPassword: 'not-it-at-all', newPassword: 'a-brand-new-password' } });
+    assert.equal(r.status, 401);
+    assert.equal(codeOf(r), 'LOGIN_FAILED');
+    assert.equal((await attempt(user.name, user.password, '127.0.4.2')).reply.status, 200);
+  });
+
+  it('an admin reset of the password ends every session of the user', async () => {
+    const user = await createUser(g, 'reset');
+    const s = await login(g, user.name, user.password);
+    await g.client.call('updateUser', { params: { user: user.name }, body: { password: 'set-by-the-admin' } });
+    assertRefused(await callRoute(g, 'whoami', { session: s.session }), 401, 'UNAUTHENTICATED', 'session after reset');
+  });
+
+  it('disabling a user fails its tokens and sessions on the next request; enabling brings the tokens back, not the sessions', async () => {
+    const user = await createUser(g, 'leaver');
+    const s = await login(g, user.name, user.password);
+    assert.equal((await callRoute(g, 'whoami', { token: user.token })).status, 200);
+    await g.client.call('updateUser', { params: { user: user.name }, body: { disabled: true } });
+    assertRefused(await callRoute(g, 'whoami', { token: user.token }), 401, 'UNAUTHENTICATED', 'token of a disabled user');
+    assertRefused(await callRoute(g, 'whoami', { session: s.session }), 401, 'UNAUTHENTICATED', 'session of a disabled user');
+    assertRefused((await attempt(user.name, user.password, '127.0.5.1')).reply, 401, 'LOGIN_FAILED', 'login of a disabled user');
+    await g.client.call('updateUser', { params: { user: user.name }, body: { disabled: false } });
+    assert.equal((await callRoute(g, 'whoami', { token: user.token })).status, 200);
+    assertRefused(await callRoute(g, 'whoami', { session: s.session }), 401, 'UNAUTHENTICATED', 'the old session stays ended');
+  });
+
+  it('deleting a user ends its tokens and sessions', async () => {
+    const user = await createUser(g, 'gone');
+    const s = await login(g, user.name, user.password);
+    await g.client.call('deleteUser', { params: { user: user.name } });
+    assertRefused(await callRoute(g, 'whoami', { token: user.token }), 401, 'UNAUTHENTICATED', 'token');
+    assertRefused(await callRoute(g, 'whoami', { session: s.session }), 401, 'UNAUTHENTICATED', 'session');
+  });
+
+  it('refuses to disable or demote the last administrator', async () => {
+    for (const body of [{ disabled: true }, { admin: false }]) {
+      const r = await callRoute(g, 'updateUser', { token: g.token, params: { user: 'admin' }, body });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+    }
+    assert.equal((await callRoute(g, 'whoami', { token: g.token })).status, 200);
+  });
+});
