@@ -84,6 +84,12 @@ describe('authorize', () => {
     assert.equal(decide(r.deleteProject, adminLimited, { project: 'b' }), 'ok');
   });
 
+  it('lets an administrator\'s project-limited token administer its projects, not the installation', () => {
+    const adminLimited = principal({ admin: true, projects: ['b'] });
+    assert.equal(decide(r.updateQuota, adminLimited, { project: 'b' }), 'ok');
+    for (const id of ['listUsers', 'createUser', 'listAudit', 'deleteImage'] as const) assert.equal(decide(r[id], adminLimited, id === 'deleteImage' ? { id: 'x' } : {}), 'FORBIDDEN', id);
+  });
+
   it('needs a project in the path for every project route of the table', () => {
     for (const [id, route] of Object.entries(routes)) {
       if (route.access.kind === 'project') assert.match(route.path, /:project(\/|$)/, `${id} has access project but no :project`);

@@ -59,6 +59,8 @@ export function authorize(route: Pick<RouteSpec, 'access' | 'method' | 'stream'>
       return;
     case 'admin':
       if (!p.isAdmin) throw new DomainError('FORBIDDEN', 'only an administrator may do this');
+      // A token limited to projects administers those projects at most, never the whole installation.
+      if (p.token?.projects && project === undefined) throw new DomainError('FORBIDDEN', 'a project-limited token cannot administer Gureum as a whole');
       return;
     case 'project': {
       // A project route always names its project; without one nobody, the admin included, passes.

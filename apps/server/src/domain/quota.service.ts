@@ -54,12 +54,33 @@ export class QuotaService implements LaunchGuard {
     const wanted = instanceUse(components);
     if (quota.cpus !== null && wanted.unlimitedCpu) throw new DomainError('QUOTA_EXCEEDED', `project ${project.name} has a CPU quota: every component must set resources.cpus`, { limit: 'cpus' });
     if (quota.memoryBytes !== null && wanted.unlimitedMemory) throw new DomainError('QUOTA_EXCEEDED', `project ${project.name} has a memory quota: every component must set resources.memoryBytes`, { limit: 'memoryBytes' });
+    await this.checkImplicitVolumes(store, project, quota, used, components);
     const after = { instances: used.instances + 1, replicas: used.replicas + wanted.replicas, cpus: used.cpus + wanted.cpus, memoryBytes: used.memoryBytes + wanted.memoryBytes };
     for (const key of ['instances', 'replicas', 'cpus', 'memoryBytes'] as const) {
       const limit = quota[key];
       if (limit !== null && after[key] > limit + 1e-9) {
         throw new DomainError('QUOTA_EXCEEDED', `project ${project.name} would use ${round(after[key])} ${key} of its quota of ${limit}`, { limit: key, quota: limit, wouldUse: round(after[key]) });
       }
+    }
+  }
+
+  /**
+   * A launch creates the volumes its components mount that do not exist yet: they count
+   * against the volume quota like volumes created by hand. They have no declared size, so
+   * under a size quota they must be created first, with one.
+   */
+  private async checkImplicitVolumes(store: Store, project: ProjectRecord, quota: Quota, used: Used, components: RenderedComponent[]): Promise<void> {
+    if (quota.volumes === null && quota.volumeBytes === null) return;
+    const created: string[] = [];
+    for (const name of new Set(components.flatMap((c) => c.volumes.map((v) => v.volume)))) {
+      if (!(await store.volumes.get(project.name, name))) created.push(name);
+    }
+    if (created.length === 0) return;
+    if (quota.volumes !== null && used.volumes + created.length > quota.volumes) {
+      throw new DomainError('QUOTA_EXCEEDED', `project ${project.name} would have ${used.volumes + created.length} volumes (new: ${created.join(', ')}) of its quota of ${quota.volumes}`, { limit: 'volumes', quota: quota.volumes, wouldUse: used.volumes + created.length });
+    }
+    if (quota.volumeBytes !== null) {
+      throw new DomainError('QUOTA_EXCEEDED', `project ${project.name} has a volume size quota: create volume(s) ${created.join(', ')} first, with a sizeBytes`, { limit: 'volumeBytes', quota: quota.volumeBytes });
     }
   }
 

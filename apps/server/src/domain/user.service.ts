@@ -14,6 +14,16 @@ function toTokenView(t: TokenRecord): Token {
   return { id: t.id, name: t.name, readOnly: t.readOnly, projects: t.projects, createdAt: t.createdAt, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt };
 }
 
+/**
+ * The tokens a caller may see and revoke: all of its user's, but through a project-limited
+ * token only those limited within the same projects (the others would name projects, and
+ * could be revoked, from outside the limit).
+ */
+function reachable(p: Principal, t: TokenRecord): boolean {
+  const limit = p.token?.projects ?? null;
+  return limit === null || (t.projects !== null && t.projects.every((x) => limit.includes(x)));
+}
+
 /** Users (admin), one's own password and tokens, and project members. */
 export class UserService {
   constructor(
@@ -90,7 +100,7 @@ export class UserService {
   }
 
   async listTokens(p: Principal): Promise<Token[]> {
-    return (await this.store.users.tokensOf(p.userId)).map(toTokenView);
+    return (await this.store.users.tokensOf(p.userId)).filter((t) => reachable(p, t)).map(toTokenView);
   }
 
   async createToken(p: Principal, input: { name: string; expiresAt?: string | undefined; readOnly: boolean; projects?: string[] | undefined }): Promise<Token & { token: string }> {
@@ -112,7 +122,8 @@ export class UserService {
   }
 
   async revokeToken(p: Principal, id: string): Promise<void> {
-    if (!(await this.store.users.deleteToken(p.userId, id))) throw new DomainError('TOKEN_NOT_FOUND', `you have no token ${id}`);
+    const token = (await this.store.users.tokensOf(p.userId)).find((t) => t.id === id);
+    if (!token || !reachable(p, token) || !(await this.store.users.deleteToken(p.userId, id))) throw new DomainError('TOKEN_NOT_FOUND', `you have no token ${id}`);
   }
 
   async members(project: string): Promise<Member[]> {

@@ -40,6 +40,34 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
+ * A cookie-authenticated change must prove it comes from Gureum's own pages: the X-CSRF-Token
+ * header from login. A WebSocket handshake cannot carry headers, and SameSite does not stop a
+ * sibling subdomain (same site, other origin), so exec over a cookie needs the browser's Origin
+ * to be this host, or the token as ?csrf=.
+ */
+function checkCsrf(request: FastifyRequest, route: RouteSpec, secret: string | null): void {
+  if (route.stream === 'websocket') {
+    const origin = request.headers.origin;
+    const param = (request.query as { csrf?: unknown } | undefined)?.csrf;
+    if (origin !== undefined && hostOf(origin) === request.headers.host) return;
+    if (typeof param === 'string' && secret !== null && sameSecret(param, secret)) return;
+    throw new DomainError('CSRF_FAILED', `a cookie-authenticated terminal must be opened from Gureum's own origin, or carry ?csrf= from login`);
+  }
+  const sent = request.headers['x-csrf-token'];
+  if (typeof sent !== 'string' || secret === null || !sameSecret(sent, secret)) {
+    throw new DomainError('CSRF_FAILED', 'a cookie-authenticated change needs the X-CSRF-Token header from login');
+  }
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Authentication (bearer token, or session cookie with CSRF check on writes), authorization
  * by the route's declared access, and the audit of every change and every refusal.
  */
@@ -54,12 +82,7 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
       const queryToken = route.stream === 'websocket' || route.stream === 'sse' ? (request.query as { access_token?: string } | undefined)?.access_token : undefined;
       const principal = await services.auth.authenticate({ bearer: bearer ?? queryToken, session: cookie(request, SESSION_COOKIE) });
       request.principal = principal;
-      if (principal.via === 'session' && isWrite(route) && route.stream !== 'websocket') {
-        const sent = request.headers['x-csrf-token'];
-        if (typeof sent !== 'string' || !principal.csrf || !sameSecret(sent, principal.csrf)) {
-          throw new DomainError('CSRF_FAILED', 'a cookie-authenticated change needs the X-CSRF-Token header from login');
-        }
-      }
+      if (principal.via === 'session' && isWrite(route)) checkCsrf(request, route, principal.csrf);
       authorize(route, principal, request.params as Record<string, unknown>);
     } catch (err) {
       request.refused = true;

@@ -200,7 +200,8 @@ const rules: Record<RouteId, Rule | 'websocket'> = {
   deleteToken: {
     sample: async (w) => {
       if (!w.user) return { params: { id: 'no-such-token' } };
-      const made = await createToken(g, { token: fullTokenOf(w) }, { name: 'throwaway' });
+      // A project-limited token reaches only tokens within its limit: its own child is one.
+      const made = await createToken(g, { token: w.kind === 'limited' ? w.creds.token : fullTokenOf(w) }, { name: 'throwaway' });
       return { params: { id: made.id } };
     },
   },

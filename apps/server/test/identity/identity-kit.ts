@@ -143,12 +143,19 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** The outcome of an exec WebSocket: refused at the upgrade (status and error body), or opened. */
 export type ExecOutcome = { refused: number; code: string | undefined } | { output: string; exit: number | null };
 
+/** How an exec socket is opened: a bearer token, or credentials with extra headers and query. */
+export type ExecAs = string | (Credentials & { headers?: Record<string, string>; query?: Record<string, string> });
+
 /** Opens an exec socket into an instance and runs `command` to its end. */
-export function openExec(g: TestGureum, token: string, project: string, instance: string, command: string[]): Promise<ExecOutcome> {
-  const path = fillPath(routes.instanceExec.path, { project, instance });
-  const url = `${g.url.replace(/^http/, 'ws')}${path}?command=${encodeURIComponent(JSON.stringify(command))}`;
+export function openExec(g: TestGureum, as: ExecAs, project: string, instance: string, command: string[]): Promise<ExecOutcome> {
+  const o = typeof as === 'string' ? { token: as } : as;
+  const query = new URLSearchParams({ command: JSON.stringify(command), ...o.query }).toString();
+  const url = `${g.url.replace(/^http/, 'ws')}${fillPath(routes.instanceExec.path, { project, instance })}?${query}`;
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
+  if (o.session !== undefined) headers.cookie = `gureum_session=${encodeURIComponent(o.session)}`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    const ws = new WebSocket(url, { headers });
     let output = '';
     let exit: number | null = null;
     const timer = setTimeout(() => {

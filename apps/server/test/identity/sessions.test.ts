@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startGureum, type TestGureum } from '../support/harness.js';
-import { callRoute, codeOf, createUser, login, type Reply, type TestUser } from './identity-kit.js';
+import { removeProjects, startGureum, uniqueName, type TestGureum } from '../support/harness.js';
+import { callRoute, codeOf, createUser, login, openExec, type ExecAs, type Reply, type TestUser } from './identity-kit.js';
 
 let g: TestGureum;
 let ana: TestUser;
 let bo: TestUser;
+const made: string[] = [];
 
 before(async () => {
   g = await startGureum();
@@ -20,6 +21,7 @@ before(async () => {
 
 after(async () => {
   await g?.stop();
+  await removeProjects(...made);
 });
 
 function assertRefused(r: Reply, status: number, code: string, what: string): void {
@@ -74,9 +76,25 @@ describe('password login and the session cookie', () => {
       [],
       'nothing was created by a refused request',
     );
+    made.push('csrf-ok', 'csrf-bearer');
     assert.equal((await callRoute(g, 'createProject', { session: s.session, csrf: s.csrf, body: { name: 'csrf-ok' } })).status, 201);
     // A bearer token is not a browser credential: no CSRF token needed.
     assert.equal((await callRoute(g, 'createProject', { token: ana.token, body: { name: 'csrf-bearer' } })).status, 201);
+  });
+
+  it('opens a terminal over the cookie only from Gureum\'s own origin, or with ?csrf= (a sibling site cannot)', async () => {
+    const project = uniqueName('sess');
+    made.push(project);
+    assert.equal((await callRoute(g, 'createProject', { token: ana.token, body: { name: project } })).status, 201);
+    const s = await login(g, ana.name, ana.password);
+    // No instance is needed: a socket that passes authorization opens, then reports the missing instance.
+    const exec = (as: ExecAs) => openExec(g, as, project, 'none', ['true']);
+    assert.deepEqual(await exec({ session: s.session, headers: { origin: 'http://evil.example' } }), { refused: 403, code: 'CSRF_FAILED' });
+    assert.deepEqual(await exec({ session: s.session, headers: { origin: `http://evil.${new URL(g.url).host}` } }), { refused: 403, code: 'CSRF_FAILED' });
+    assert.deepEqual(await exec({ session: s.session }), { refused: 403, code: 'CSRF_FAILED' }, 'no Origin and no token');
+    assert.deepEqual(await exec({ session: s.session, query: { csrf: 'forged' } }), { refused: 403, code: 'CSRF_FAILED' });
+    assert.ok('output' in (await exec({ session: s.session, headers: { origin: g.url } })), 'same origin opens');
+    assert.ok('output' in (await exec({ session: s.session, query: { csrf: s.csrf } })), 'the CSRF token opens');
   });
 
   it('ends the session at logout: the cookie is cleared and no longer accepted', async () => {

@@ -152,8 +152,23 @@ describe('project-limited tokens', () => {
       'no event of another project, nor of no project',
     );
     assert.deepEqual((await callRoute(g, 'listEvents', { token: limited, query: { project: mine } })).body, []);
-    const me = (await callRoute(g, 'whoami', { token: limited })).body as { token: { projects: string[] } };
+    const me = (await callRoute(g, 'whoami', { token: limited })).body as { token: { projects: string[] }; memberships: { project: string }[] };
     assert.deepEqual(me.token.projects, [theirs]);
+    assert.deepEqual(
+      me.memberships.map((m) => m.project),
+      [theirs],
+      'whoami names no project outside the limit',
+    );
+    // The user's other tokens name other projects (or all): invisible and irrevocable from here.
+    const tokens = (await callRoute(g, 'listTokens', { token: limited })).body as Token[];
+    assert.ok(tokens.length > 0);
+    assert.deepEqual(
+      tokens.filter((t) => t.projects === null || t.projects.some((p) => p !== theirs)),
+      [],
+    );
+    const main = ((await callRoute(g, 'listTokens', { token: ana.token })).body as Token[]).find((t) => t.name === 'main')!;
+    assertRefused(await callRoute(g, 'deleteToken', { token: limited, params: { id: main.id } }), 404, 'TOKEN_NOT_FOUND', "revoking the user's unlimited token");
+    assert.equal((await callRoute(g, 'whoami', { token: ana.token })).status, 200);
     // Full rights inside its project.
     assert.equal((await callRoute(g, 'createInstance', { token: limited, params: { project: theirs }, body: { name: 'via-limited', app, replicas: 0 } })).status, 201);
     assertRefused(await callRoute(g, 'createProject', { token: limited, body: { name: uniqueName('tok-new') } }), 403, 'FORBIDDEN', 'creating a project');

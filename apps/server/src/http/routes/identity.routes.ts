@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../../domain/access.js';
+import { canSee, scopeOf, type Principal } from '../../domain/access.js';
 import { hashToken } from '../../domain/auth.service.js';
 import { DomainError } from '../../domain/errors.js';
 import { fullQuota } from '../../domain/quota.service.js';
@@ -59,12 +59,14 @@ export function identityHandlers(s: Services): IdentityHandlers {
     },
     whoami: async (_input, { request }) => {
       const p = principalOf(request);
+      const scope = scopeOf(p);
       const user = await s.users.get(p.userName);
       return {
         user,
         via: p.via,
         token: p.token && { name: p.token.name, readOnly: p.token.readOnly, projects: p.token.projects, expiresAt: p.token.expiresAt },
-        memberships: [...p.roles].map(([project, role]) => ({ project, role })),
+        // Through a project-limited token, only the projects within the limit.
+        memberships: [...p.roles].filter(([project]) => canSee(scope, project)).map(([project, role]) => ({ project, role })),
       };
     },
     changePassword: ({ body }, { request }) => {
