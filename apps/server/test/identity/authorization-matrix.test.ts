@@ -15,8 +15,10 @@ import { addMember, callRoute, codeOf, createToken, createUser, openExec, sleep,
 const run = promisify(execFile);
 const ADMIN_PASSWORD = 'matrix-admin-password';
 
-type Kind = 'admin' | 'owner' | 'member' | 'viewer' | 'outsider' | 'readOnly' | 'limited' | 'expired' | 'revoked' | 'anonymous';
-const KINDS: Kind[] = ['admin', 'owner', 'member', 'viewer', 'outsider', 'readOnly', 'limited', 'expired', 'revoked', 'anonymous'];
+type Kind = 'admin' | 'owner' | 'member' | 'viewer' | 'outsider' | 'readOnly' | 'limited' | 'adminLimited' | 'expired' | 'revoked' | 'anonymous';
+const KINDS: Kind[] = ['admin', 'owner', 'member', 'viewer', 'outsider', 'readOnly', 'limited', 'adminLimited', 'expired', 'revoked', 'anonymous'];
+/** Tokens limited to `limitedTo`, i.e. not to the project the cells act on. */
+const LIMITED: Kind[] = ['limited', 'adminLimited'];
 
 /** A caller: its credentials and the user behind them (routes about "yourself" need it). */
 interface Who {
@@ -110,7 +112,7 @@ const rules: Record<RouteId, Rule | 'websocket'> = {
       return { body: { name } };
     },
     // A project-limited token cannot create projects (it could not reach them afterwards).
-    except: { limited: refuse(403, 'FORBIDDEN') },
+    except: { limited: refuse(403, 'FORBIDDEN'), adminLimited: refuse(403, 'FORBIDDEN') },
   },
   getProject: { sample: () => ({ params: P }) },
   deleteProject: { sample: async () => ({ params: { project: await throwawayProject() } }) },
@@ -201,7 +203,7 @@ const rules: Record<RouteId, Rule | 'websocket'> = {
     sample: async (w) => {
       if (!w.user) return { params: { id: 'no-such-token' } };
       // A project-limited token reaches only tokens within its limit: its own child is one.
-      const made = await createToken(g, { token: w.kind === 'limited' ? w.creds.token : fullTokenOf(w) }, { name: 'throwaway' });
+      const made = await createToken(g, { token: LIMITED.includes(w.kind) ? w.creds.token : fullTokenOf(w) }, { name: 'throwaway' });
       return { params: { id: made.id } };
     },
   },
@@ -243,25 +245,27 @@ const ROLE_IN_PROJECT: Record<Kind, ProjectRole | null> = {
   outsider: null,
   readOnly: 'owner',
   limited: null, // owns `project` too, but the token is limited to another project
+  adminLimited: null,
   expired: null,
   revoked: null,
   anonymous: null,
 };
 
 /** The expected answer, derived from the route's access and whether it writes. */
-export function expectedOutcome(route: RouteSpec, rule: Rule, kind: Kind): Expect {
+function expectedOutcome(route: RouteSpec, rule: Rule, kind: Kind): Expect {
   const excepted = rule.except?.[kind];
   if (excepted) return excepted;
   const access = rule.effective?.access ?? route.access;
   if (route.access.kind === 'public') return ALLOWED;
   if (kind === 'anonymous' || kind === 'expired' || kind === 'revoked') return refuse(401, 'UNAUTHENTICATED');
   if (kind === 'readOnly' && isWrite(route)) return refuse(403, 'READ_ONLY_TOKEN');
-  if (kind === 'limited' && route.path.includes(':project')) return refuse(404, 'PROJECT_NOT_FOUND');
+  if (LIMITED.includes(kind) && route.path.includes(':project')) return refuse(404, 'PROJECT_NOT_FOUND');
   switch (access.kind) {
     case 'public':
     case 'user':
       return ALLOWED;
     case 'admin':
+      // The administrator's project-limited token administers its projects only, not the installation.
       return kind === 'admin' ? ALLOWED : refuse(403, 'FORBIDDEN');
     case 'project': {
       const role = ROLE_IN_PROJECT[kind];
@@ -298,6 +302,7 @@ before(async () => {
   const expiresAt = new Date(Date.now() + 1500).toISOString();
   const readOnly = await createToken(g, { token: owner.token }, { name: 'read-only', readOnly: true });
   const limited = await createToken(g, { token: owner.token }, { name: 'limited', projects: [limitedTo] });
+  const adminLimited = await createToken(g, { token: g.token }, { name: 'admin-limited', projects: [limitedTo] });
   const expiring = await createToken(g, { token: owner.token }, { name: 'expiring', expiresAt });
   const revoked = await createToken(g, { token: owner.token }, { name: 'revoked' });
   assert.equal((await callRoute(g, 'deleteToken', { token: owner.token, params: { id: revoked.id } })).status, 200);
@@ -310,6 +315,7 @@ before(async () => {
     outsider: { kind: 'outsider', creds: { token: outsider.token }, user: outsider },
     readOnly: { kind: 'readOnly', creds: { token: readOnly.token }, user: owner },
     limited: { kind: 'limited', creds: { token: limited.token }, user: owner },
+    adminLimited: { kind: 'adminLimited', creds: { token: adminLimited.token }, user: admin },
     expired: { kind: 'expired', creds: { token: expiring.token }, user: owner },
     revoked: { kind: 'revoked', creds: { token: revoked.token }, user: owner },
     anonymous: { kind: 'anonymous', creds: {}, user: null },
@@ -368,6 +374,7 @@ describe('exec authorization (WebSocket upgrade)', () => {
       ['readOnly', 403, 'READ_ONLY_TOKEN'],
       ['outsider', 404, 'PROJECT_NOT_FOUND'],
       ['limited', 404, 'PROJECT_NOT_FOUND'],
+      ['adminLimited', 404, 'PROJECT_NOT_FOUND'],
       ['revoked', 401, 'UNAUTHENTICATED'],
       ['expired', 401, 'UNAUTHENTICATED'],
     ];
