@@ -171,6 +171,11 @@ export class DockerReplicas {
     }
   }
 
+  /** Drop the cached inspect of a container (it changed). */
+  forget(id: string): void {
+    this.observed.delete(id);
+  }
+
   async remove(id: string): Promise<void> {
     this.observed.delete(id);
     try {
