@@ -23,7 +23,7 @@ export class AppService {
   }
 
   /** Global apps are the admin's; a project's private apps, its members'. */
-  private mayWrite(p: Principal, project: string | null, name: string): void {
+  private mayWrite(p: Principal, project: string | null): void {
     if (project === null) {
       if (!p.isAdmin || p.token?.projects) throw new DomainError('FORBIDDEN', 'only an administrator may change the global catalog');
       return;
@@ -47,7 +47,7 @@ export class AppService {
   }
 
   async create(input: AppCreate, p: Principal): Promise<App> {
-    this.mayWrite(p, input.project ?? null, input.name);
+    this.mayWrite(p, input.project ?? null);
     validateApp(input);
     const now = new Date().toISOString();
     const record: AppRecord = {
@@ -75,7 +75,7 @@ export class AppService {
     validateApp(input);
     const record = await this.store.transaction(async (trx) => {
       const current = await this.get(name, scopeOf(p), trx);
-      this.mayWrite(p, current.project, name);
+      this.mayWrite(p, current.project);
       const next: AppRecord = {
         ...current,
         title: input.title ?? current.title,
@@ -95,7 +95,7 @@ export class AppService {
   async delete(name: string, p: Principal): Promise<void> {
     await this.store.transaction(async (trx) => {
       const current = await this.get(name, scopeOf(p), trx);
-      this.mayWrite(p, current.project, name);
+      this.mayWrite(p, current.project);
       const users = await trx.instances.countByApp(name);
       if (users > 0) throw new DomainError('APP_IN_USE', `app ${name} is used by ${users} instance(s)`);
       await trx.apps.delete(name);

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** Labels on every engine object Gureum creates, so observed state can be rebuilt from the engine. */
 export const LABEL = {
   managed: 'io.gureum.managed',
@@ -19,6 +21,10 @@ export function volumeName(project: string, volume: string): string {
   return `gureum_${project}_${volume}`;
 }
 
+/**
+ * Unique per creation (a random suffix): a replacement never collides with a container of the
+ * same slot that the engine is still removing (e.g. one removed by hand a moment ago).
+ */
 export function containerName(project: string, instance: string, component: string, index: number, specHash: string): string {
-  return `gureum_${project}_${instance}_${component}_${index}_${specHash.slice(0, 8)}`;
+  return `gureum_${project}_${instance}_${component}_${index}_${specHash.slice(0, 8)}_${randomBytes(3).toString('hex')}`;
 }

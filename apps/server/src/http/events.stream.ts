@@ -4,6 +4,28 @@ import type { EventService } from '../domain/event.service.js';
 import type { EventRecord } from '../domain/records.js';
 
 const HEARTBEAT_MS = 15_000;
+const REPLAY_PAGE = 1000;
+
+/** Ends of the responses that stay open until their client goes (SSE, followed logs), per HTTP server. */
+const liveStreams = new WeakMap<object, Set<() => void>>();
+
+/**
+ * Registers a response that only ends when its client goes, so that closing the server can
+ * end it: the HTTP server's close waits for every open response. Answers the unregister function.
+ */
+export function trackLiveStream(request: FastifyRequest, end: () => void): () => void {
+  const server = request.server.server;
+  let set = liveStreams.get(server);
+  if (!set) liveStreams.set(server, (set = new Set()));
+  set.add(end);
+  return () => set.delete(end);
+}
+
+/** Ends every live stream of this HTTP server (from the server's preClose hook). */
+export function endLiveStreams(server: object): void {
+  for (const end of liveStreams.get(server) ?? []) end();
+  liveStreams.delete(server);
+}
 
 /** Server-Sent Events: replays what came after Last-Event-ID, then follows live until the client goes. */
 export async function streamEvents(events: EventService, project: string | undefined, scope: Scope, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -15,24 +37,33 @@ export async function streamEvents(events: EventService, project: string | undef
   const send = (e: EventRecord) => res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
   const queued: EventRecord[] = [];
   let replaying = true;
+  // Subscribe before reading the history, so that nothing recorded in between is lost.
   const unsubscribe = events.subscribe((e) => {
     if (!matches(e)) return;
     if (replaying) queued.push(e);
     else send(e);
   });
   const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-  request.raw.on('close', () => {
+  const untrack = trackLiveStream(request, () => res.end());
+  // The response closes when the client goes (or the stream is ended): stop costing anything.
+  res.once('close', () => {
     clearInterval(heartbeat);
     unsubscribe();
+    untrack();
   });
   const lastId = request.headers['last-event-id'];
-  let sentUpTo = 0;
-  if (typeof lastId === 'string' && /^\d+$/.test(lastId)) {
-    for (const e of await events.list({ since: lastId, limit: 1000, ...(project !== undefined && { project }) }, scope)) {
-      send(e);
-      sentUpTo = e.id;
+  // Events recorded while the history is read arrive both ways: the history's copy goes.
+  let replayedUpTo = 0;
+  if (typeof lastId === 'string' && /^\d+$/.test(lastId.trim())) {
+    replayedUpTo = Number(lastId.trim());
+    for (;;) {
+      const page = await events.list({ since: String(replayedUpTo), limit: REPLAY_PAGE, ...(project !== undefined && { project }) }, scope);
+      if (res.destroyed) return;
+      page.forEach(send);
+      if (page.length > 0) replayedUpTo = page[page.length - 1]!.id;
+      if (page.length < REPLAY_PAGE) break;
     }
   }
   replaying = false;
-  for (const e of queued) if (e.id > sentUpTo) send(e);
+  for (const e of queued) if (e.id > replayedUpTo) send(e);
 }

@@ -2,8 +2,20 @@ import { routes } from '@gureum/contract';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { DomainError } from '../domain/errors.js';
+import type { ExecSession } from '../domain/runtime.js';
 import type { Services } from './context.js';
 import { toHttpError } from './errors.js';
+
+/**
+ * What a terminal sends when it hangs up: Ctrl-C (SIGINT to the foreground job) then Ctrl-D
+ * (end of input, so a shell at its prompt exits). The engine has no way to kill an exec, and
+ * does not end one when its connection closes.
+ */
+const HANGUP = '\x03\x04';
+/** How long a hung-up session may take to end before its connection is cut. */
+const HANGUP_GRACE_MS = 5_000;
+
+type ClientMessage = { data: Buffer; isBinary: boolean };
 
 /**
  * The exec WebSocket: binary frames carry terminal bytes both ways; a text frame from the
@@ -12,59 +24,98 @@ import { toHttpError } from './errors.js';
  */
 export function registerExec(app: FastifyInstance, s: Services): void {
   const route = routes.instanceExec;
-  app.get(route.path, { websocket: true, config: { routeId: 'instanceExec' } }, (socket: WebSocket, request) => {
-    void (async () => {
-      try {
-        const params = route.params.parse(request.params);
-        const query = route.query.parse(request.query);
-        const instance = await s.instances.get(params.project, params.instance);
-        const replica = instance.replicas.find(
-          (r) => r.containerId !== null && r.state === 'running' && (query.component === undefined || r.component === query.component) && (query.replica === undefined || r.index === query.replica),
-        );
-        if (!replica) throw new DomainError('REPLICA_NOT_FOUND', `instance ${instance.name} has no running replica${query.component ? ` of ${query.component}` : ''}${query.replica !== undefined ? `/${query.replica}` : ''}`);
-        const audit = (status: number, outcome: 'ok' | 'failed', code: string | null) =>
-          s.audit.record({ actor: request.principal?.userName ?? null, token: request.principal?.token?.name ?? 'session', address: request.ip, action: 'exec.open', method: 'GET', path: request.url.split('?')[0]!, project: params.project, status, outcome, code });
-        const session = await s.runtime.exec(replica.containerId!, {
-          command: parseCommand(query.command),
-          tty: true,
-          ...(query.cols !== undefined && { cols: query.cols }),
-          ...(query.rows !== undefined && { rows: query.rows }),
-        });
-        await audit(101, 'ok', null);
-        session.stream.on('data', (chunk: Buffer) => {
-          if (socket.readyState === socket.OPEN) socket.send(chunk, { binary: true });
-        });
-        socket.on('message', (data: Buffer, isBinary: boolean) => {
-          if (isBinary) return void session.stream.write(data);
-          try {
-            const msg = JSON.parse(data.toString('utf8')) as { type?: string; cols?: number; rows?: number; data?: string };
-            if (msg.type === 'resize' && msg.cols && msg.rows) void session.resize(msg.cols, msg.rows).catch(() => {});
-            else if (msg.type === 'input' && typeof msg.data === 'string') session.stream.write(msg.data);
-          } catch {
-            session.stream.write(data);
+  app.get(
+    route.path,
+    {
+      websocket: true,
+      config: { routeId: 'instanceExec' },
+      // An upgrade refused before the WebSocket plugin saw it (401 from the auth hook) leaves
+      // the raw socket open: nothing else closes it, and it would hold the server's close.
+      onResponse: (request, reply, done) => {
+        if (reply.statusCode !== 101 && request.headers.upgrade !== undefined && !request.raw.socket.destroyed) request.raw.socket.destroy();
+        done();
+      },
+    },
+    (socket: WebSocket, request) => {
+      // Input may arrive while the session is being set up: keep it until there is a session.
+      const early: ClientMessage[] = [];
+      let onMessage = (data: Buffer, isBinary: boolean): void => {
+        early.push({ data, isBinary });
+      };
+      socket.on('message', (data: Buffer, isBinary: boolean) => onMessage(data, isBinary));
+      void (async () => {
+        try {
+          const params = route.params.parse(request.params);
+          const query = route.query.parse(request.query);
+          const command = parseCommand(query.command);
+          const instance = await s.instances.get(params.project, params.instance);
+          const replica = instance.replicas.find(
+            (r) => r.containerId !== null && r.state === 'running' && (query.component === undefined || r.component === query.component) && (query.replica === undefined || r.index === query.replica),
+          );
+          if (!replica) throw new DomainError('REPLICA_NOT_FOUND', `instance ${instance.name} has no running replica${query.component ? ` of ${query.component}` : ''}${query.replica !== undefined ? `/${query.replica}` : ''}`);
+          await s.audit.record({ actor: request.principal?.userName ?? null, token: request.principal?.token?.name ?? 'session', address: request.ip, action: 'exec.open', method: 'GET', path: request.url.split('?')[0]!, project: params.project, status: 101, outcome: 'ok', code: null });
+          const session = await s.runtime.exec(replica.containerId!, {
+            command,
+            tty: true,
+            ...(query.cols !== undefined && { cols: query.cols }),
+            ...(query.rows !== undefined && { rows: query.rows }),
+          });
+          session.stream.on('data', (chunk: Buffer) => {
+            if (socket.readyState === socket.OPEN) socket.send(chunk, { binary: true });
+          });
+          session.stream.on('error', () => undefined); // the end is read from wait()
+          onMessage = (data, isBinary) => handleInput(session, data, isBinary);
+          for (const m of early.splice(0)) handleInput(session, m.data, m.isBinary);
+          if (socket.readyState !== socket.OPEN) hangUp(session); // the client left during set-up
+          else socket.once('close', () => hangUp(session));
+          const code = await session.wait();
+          if (socket.readyState === socket.OPEN) {
+            socket.send(JSON.stringify({ type: 'exit', code }));
+            socket.close(1000, 'exited');
           }
-        });
-        socket.on('close', () => session.stream.destroy());
-        const code = await session.wait();
-        if (socket.readyState === socket.OPEN) {
-          socket.send(JSON.stringify({ type: 'exit', code }));
-          socket.close(1000, 'exited');
+        } catch (err) {
+          const { body } = toHttpError(err);
+          if (socket.readyState === socket.OPEN) {
+            socket.send(JSON.stringify({ type: 'error', ...body.error }));
+            socket.close(1011, body.error.code);
+          }
         }
-      } catch (err) {
-        const { body } = toHttpError(err);
-        if (socket.readyState === socket.OPEN) {
-          socket.send(JSON.stringify({ type: 'error', ...body.error }));
-          socket.close(1011, body.error.code);
-        }
-      }
-    })();
-  });
+      })();
+    },
+  );
+}
+
+function handleInput(session: ExecSession, data: Buffer, isBinary: boolean): void {
+  if (session.stream.writableEnded) return;
+  if (isBinary) return void session.stream.write(data);
+  let msg: { type?: string; cols?: number; rows?: number; data?: string };
+  try {
+    msg = JSON.parse(data.toString('utf8')) as typeof msg;
+  } catch {
+    return void session.stream.write(data); // plain text typed by a client that sends text frames
+  }
+  if (msg.type === 'resize' && Number.isInteger(msg.cols) && Number.isInteger(msg.rows) && msg.cols! > 0 && msg.rows! > 0) void session.resize(msg.cols!, msg.rows!).catch(() => undefined);
+  else if (msg.type === 'input' && typeof msg.data === 'string') session.stream.write(msg.data);
+}
+
+/** The client went: hang the terminal up, and cut the connection if the process lingers. */
+function hangUp(session: ExecSession): void {
+  if (session.stream.destroyed) return;
+  if (!session.stream.writableEnded) session.stream.end(HANGUP);
+  const timer = setTimeout(() => session.stream.destroy(), HANGUP_GRACE_MS);
+  timer.unref();
+  session.stream.once('close', () => clearTimeout(timer));
 }
 
 function parseCommand(command: string | undefined): string[] {
   if (!command) return ['/bin/sh'];
   if (command.startsWith('[')) {
-    const parsed = JSON.parse(command) as unknown;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(command);
+    } catch {
+      throw new DomainError('VALIDATION_FAILED', 'command must be a JSON array of strings or a single program');
+    }
     if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((p) => typeof p === 'string')) return parsed;
     throw new DomainError('VALIDATION_FAILED', 'command must be a JSON array of strings');
   }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import type { Runtime } from '../domain/runtime.js';
 import { StreamMasker } from '../domain/secret-mask.js';
+import { trackLiveStream } from './events.stream.js';
 
 interface LogsQuery {
   component?: string | undefined;
@@ -35,8 +36,16 @@ export async function streamLogs(runtime: Runtime, instance: Instance, query: Lo
   reply.hijack();
   const res = reply.raw;
   // The response closes when it ends or when the client goes: either way the engine streams go too.
-  res.once('close', closeAll);
-  if (res.destroyed || request.raw.destroyed) return closeAll(); // the client left while the streams were opening
+  const untrack = follow ? trackLiveStream(request, closeAll) : () => undefined;
+  res.once('close', () => {
+    closeAll();
+    untrack();
+  });
+  if (res.destroyed || request.raw.destroyed) {
+    // The client left while the streams were opening.
+    untrack();
+    return closeAll();
+  }
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   const prefix = chosen.length > 1;
   let open = streams.length;

@@ -5,6 +5,7 @@ import { bindRoutes } from './bind.js';
 import type { Services } from './context.js';
 import { toHttpError } from './errors.js';
 import { registerAuth } from './auth.hook.js';
+import { endLiveStreams } from './events.stream.js';
 import { registerExec } from './exec.socket.js';
 import { identityHandlers } from './routes/identity.routes.js';
 import { catalogHandlers } from './routes/catalog.routes.js';
@@ -23,6 +24,14 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
   // Image uploads stream straight to the engine: never buffered whole.
   app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], { bodyLimit: UPLOAD_LIMIT }, (_req, payload, done) => done(null, payload));
 
+  // Registered before the auth hook, so the plugin closes refused upgrades itself.
+  await app.register(websocket);
+  // Followed event and log streams never end by themselves: end them so close() can finish.
+  app.addHook('preClose', (done) => {
+    endLiveStreams(app.server);
+    done();
+  });
+
   registerAuth(app, services);
 
   app.addHook('onResponse', async (request, reply) => {
@@ -40,7 +49,6 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
     void reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
-  await app.register(websocket);
   bindRoutes(app, { ...catalogHandlers(services), ...instanceHandlers(services), ...systemHandlers(services), ...identityHandlers(services), ...governanceHandlers(services) });
   registerExec(app, services);
   return app;

@@ -38,6 +38,9 @@ export class Reconciler implements ReconcileQueue {
   private readonly replicas: ComponentSync;
   private stopEvents: (() => void) | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
+  /** The last resync's engine listing per instance, consumed by the next reconcile of each. */
+  private readonly snapshot = new Map<string, { at: number; replicas: ObservedReplica[] }>();
+  private readonly lastFinished = new Map<string, number>();
   private engineUp: boolean | undefined;
 
   constructor(private readonly o: ReconcilerOptions) {
@@ -82,6 +85,7 @@ export class Reconciler implements ReconcileQueue {
   /** Compares every instance with the engine: finds drift, strays and missed events. */
   async resync(): Promise<void> {
     let observed: ObservedReplica[];
+    const listedAt = performance.now();
     try {
       observed = await this.o.runtime.listReplicas();
       await this.setEngineUp(true);
@@ -92,6 +96,9 @@ export class Reconciler implements ReconcileQueue {
     const known = new Set(await this.o.store.instances.ids());
     const projects = await this.o.store.projects.list();
     const projectNames = new Set(projects.map((p) => p.name));
+    const byInstance = new Map<string, ObservedReplica[]>([...known].map((id) => [id, []]));
+    for (const o of observed) byInstance.get(o.instanceId)?.push(o);
+    for (const [id, replicas] of byInstance) this.snapshot.set(id, { at: listedAt, replicas });
     for (const id of known) this.enqueue(id);
     // Containers of unknown instances in this control plane's projects are strays to remove;
     // those of other projects may be another control plane's (see removeStrays).
@@ -121,9 +128,28 @@ export class Reconciler implements ReconcileQueue {
   }
 
   private async reconcileInstance(id: string): Promise<void> {
+    try {
+      await this.reconcileOnce(id);
+    } finally {
+      this.lastFinished.set(id, performance.now());
+    }
+  }
+
+  /**
+   * What the engine shows of an instance: the resync's listing when it was taken after this
+   * instance's last reconcile finished (and no engine event came since), else a fresh one.
+   */
+  private async observe(id: string): Promise<ObservedReplica[]> {
+    const snap = this.snapshot.get(id);
+    this.snapshot.delete(id);
+    if (snap && snap.at > (this.lastFinished.get(id) ?? -1)) return snap.replicas;
+    return this.o.runtime.listReplicas({ instanceId: id });
+  }
+
+  private async reconcileOnce(id: string): Promise<void> {
     const { store, runtime } = this.o;
     const instance = await store.instances.getById(id);
-    const observed = await runtime.listReplicas({ instanceId: id });
+    const observed = await this.observe(id);
     await this.setEngineUp(true);
     if (!instance) return this.removeStrays(id, observed);
     if (instance.deleting) return this.finishInstanceDeletion(instance, observed);
@@ -233,6 +259,7 @@ export class Reconciler implements ReconcileQueue {
       void this.setEngineUp(true).then(() => this.resyncInBackground());
       return;
     }
+    this.snapshot.delete(event.instanceId); // the resync's listing of this instance is stale now
     // Read synchronously, in the engine's order: a later event must not change how this one reads.
     const expected = this.replicas.exitExpected(event.containerId);
     if (event.kind === 'destroy') this.replicas.onDestroyed(event.containerId);

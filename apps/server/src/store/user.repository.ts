@@ -1,4 +1,3 @@
-import type { ProjectRole } from '@gureum/contract';
 import type { Kysely, Selectable } from 'kysely';
 import type { MembershipRecord, TokenRecord, UserRecord } from '../domain/records.js';
 import type { Database, TokensTable, UsersTable } from './tables.js';
@@ -146,7 +145,7 @@ export class UserRepository {
     await this.db
       .insertInto('memberships')
       .values({ project: m.project, user_id: m.userId, role: m.role, added_at: m.addedAt })
-      .onConflict((oc) => oc.columns(['project', 'user_id']).doUpdateSet({ role: m.role as ProjectRole }))
+      .onConflict((oc) => oc.columns(['project', 'user_id']).doUpdateSet({ role: m.role }))
       .execute();
   }
 

@@ -133,6 +133,8 @@ export class DockerImages {
       `remove image ${idOrRef}`,
       (signal) => this.engine.docker.getImage(idOrRef).remove({ force, abortSignal: signal }),
       { 404: 'IMAGE_NOT_FOUND', 409: 'IMAGE_IN_USE' },
+      // Removing a large image's layers takes the engine longer than an ordinary call.
+      this.engine.timeoutMs * 6,
     );
   }
 

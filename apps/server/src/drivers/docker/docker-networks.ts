@@ -10,13 +10,18 @@ import { statusOfEngineError } from './docker-errors.js';
 export class DockerNetworks {
   /** In-flight creations: concurrent ensureNetwork calls of this process share one. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Projects whose network this process has seen exist: ensureNetwork costs no engine call then. */
+  private readonly known = new Set<string>();
 
   constructor(private readonly engine: DockerEngine) {}
 
   ensureNetwork(project: string): Promise<void> {
+    if (this.known.has(project)) return Promise.resolve();
     const pending = this.inFlight.get(project);
     if (pending) return pending;
-    const creation = this.createOnce(project).finally(() => this.inFlight.delete(project));
+    const creation = this.createOnce(project)
+      .then(() => void this.known.add(project))
+      .finally(() => this.inFlight.delete(project));
     this.inFlight.set(project, creation);
     return creation;
   }
@@ -55,7 +60,13 @@ export class DockerNetworks {
     }
   }
 
+  /** Forget what we knew of a project's network (it was found missing). */
+  forget(project: string): void {
+    this.known.delete(project);
+  }
+
   async removeNetwork(project: string): Promise<void> {
+    this.known.delete(project);
     const name = networkName(project);
     for (const n of await this.find(name)) {
       try {

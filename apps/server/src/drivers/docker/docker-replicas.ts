@@ -228,10 +228,17 @@ export class DockerReplicas {
     }
   }
 
+  /** Drop the cached inspect of a container (it changed). */
+  forget(id: string): void {
+    this.observed.delete(id);
+  }
+
   async remove(id: string): Promise<void> {
     this.observed.delete(id);
     try {
-      await this.engine.withDeadline((signal) => this.engine.docker.getContainer(id).remove({ force: true, v: true, abortSignal: signal }));
+      // A removal cut off mid-way can leave a stale network endpoint behind (the project's
+      // network then cannot be removed): give it far longer than an ordinary call.
+      await this.engine.withDeadline((signal) => this.engine.docker.getContainer(id).remove({ force: true, v: true, abortSignal: signal }), this.engine.timeoutMs * 6);
     } catch (err) {
       const status = statusOfEngineError(err);
       // 404: already gone; 409: the engine is removing it already.

@@ -123,10 +123,11 @@ export async function startExecSession(
   let exitCode: Promise<number> | undefined;
   const wait = (): Promise<number> =>
     (exitCode ??= (async () => {
-      for (;;) {
+      // Once the stream has closed the process is usually gone: poll quickly, then back off.
+      for (let polls = 0; ; polls++) {
         const info = await call('inspect exec', () => exec.inspect());
         if (!info.Running) return info.ExitCode ?? -1;
-        await (closed ? sleep(25) : Promise.race([sleep(EXEC_POLL_MS), closedOnce]));
+        await (closed ? sleep(Math.min(1000, 25 * 2 ** Math.min(polls, 6))) : Promise.race([sleep(EXEC_POLL_MS), closedOnce]));
       }
     })());
   return { stream, resize, wait };

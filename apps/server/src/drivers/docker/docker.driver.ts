@@ -55,7 +55,11 @@ export class DockerDriver implements Runtime {
     this.replicas = new DockerReplicas(
       this.engine,
       {
-        ensureNetwork: (project) => this.networks.ensureNetwork(project),
+        // Called when a create found the network missing: look again, whatever we knew.
+        ensureNetwork: (project) => {
+          this.networks.forget(project);
+          return this.networks.ensureNetwork(project);
+        },
         ensureVolume: (project, volume) => this.volumes.ensureVolume(project, volume),
         nodeName: () => this.node(),
       },
@@ -155,7 +159,12 @@ export class DockerDriver implements Runtime {
   }
 
   watchEvents(onEvent: (event: EngineEvent) => void): () => void {
-    return watchDockerEvents(this.engine.docker, this.engine.address, this.engine.timeoutMs, this.installation, onEvent);
+    // An event means the container changed: drop its cached inspect, whose list summary may
+    // not show the change yet (right after a die, the list still says "running").
+    return watchDockerEvents(this.engine.docker, this.engine.address, this.engine.timeoutMs, this.installation, (event) => {
+      if ('containerId' in event) this.replicas.forget(event.containerId);
+      onEvent(event);
+    });
   }
 
   async logs(id: string, options: { tail?: number; follow?: boolean; timestamps?: boolean }): Promise<Readable> {

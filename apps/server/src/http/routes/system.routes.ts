@@ -1,6 +1,7 @@
-import type { Readable } from 'node:stream';
-import { buildOpenApi } from '@gureum/contract';
+import { Readable } from 'node:stream';
+import { buildOpenApi, routes } from '@gureum/contract';
 import { scopeOf } from '../../domain/access.js';
+import { DomainError } from '../../domain/errors.js';
 import type { Handlers } from '../bind.js';
 import type { Services } from '../context.js';
 import { streamEvents } from '../events.stream.js';
@@ -33,10 +34,16 @@ export function systemHandlers(s: Services): SystemHandlers {
     streamEvents: ({ query }, { request, reply }) => streamEvents(s.events, query.project, scopeOf(principalOf(request)), request, reply),
     listImages: () => s.images.list(),
     pullImage: ({ body }, { reply }) => streamProgress(reply, (onProgress) => s.images.pull(body.ref, onProgress).then((image) => ({ status: `pulled ${body.ref}`, image }))),
-    loadImage: (_input, { request, reply }) =>
-      streamProgress(reply, (onProgress) =>
-        s.images.load(request.body as Readable, onProgress).then((images) => ({ status: `loaded ${images.flatMap((i) => i.tags).join(', ') || images.map((i) => i.id).join(', ')}`, ...(images[0] && { image: images[0] }) })),
-      ),
+    loadImage: (_input, { request, reply }) => {
+      // Only the upload media types reach here as a stream; anything else (JSON, text, no body) was parsed or absent.
+      const tar = request.body;
+      if (!(tar instanceof Readable)) {
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `send the image tarball (docker save) as the request body with Content-Type: ${routes.loadImage.upload}`);
+      }
+      return streamProgress(reply, (onProgress) =>
+        s.images.load(tar, onProgress).then((images) => ({ status: `loaded ${images.flatMap((i) => i.tags).join(', ') || images.map((i) => i.id).join(', ')}`, ...(images[0] && { image: images[0] }) })),
+      );
+    },
     deleteImage: async ({ params, query }) => {
       await s.images.delete(params.id, query.force === 'true' || query.force === '1');
       return { deleted: true as const };

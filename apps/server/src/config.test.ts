@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, describeConfig, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 7070);
+    assert.equal(c.dataDir, path.resolve('./data'));
+    assert.equal(c.databaseUrl, `sqlite:${path.join(path.resolve('./data'), 'gureum.db')}`);
+    assert.equal(c.logLevel, 'info');
+    assert.equal(c.runtime, 'docker');
+  });
+
+  it('stops on a bad value with a message naming each bad variable', () => {
+    assert.throws(
+      () => loadConfig({ GUREUM_PORT: 'abc', GUREUM_LOG_LEVEL: 'loud', GUREUM_DATABASE_URL: 'mysql://x' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /GUREUM_PORT="abc"/);
+        assert.match(err.message, /GUREUM_LOG_LEVEL="loud"/);
+        assert.match(err.message, /GUREUM_DATABASE_URL/);
+        return true;
+      },
+    );
+    assert.throws(() => loadConfig({ GUREUM_ADMIN_PASSWORD: 'short' }), /GUREUM_ADMIN_PASSWORD/);
+  });
+
+  it('masks the admin password when printing the settings', () => {
+    const printed = describeConfig(loadConfig({ GUREUM_ADMIN_PASSWORD: 'a-long-secret' }));
+    assert.equal(printed.GUREUM_ADMIN_PASSWORD, '***');
+    assert.ok(!JSON.stringify(printed).includes('a-long-secret'));
+  });
+});
