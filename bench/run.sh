@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(api deploy recovery memory)
+[ ${#names[@]} -eq 0 ] && names=(api authz deploy recovery memory)
 
 bash scripts/ensure-docker.sh || exit 1
 bash scripts/build-test-images.sh || exit 1

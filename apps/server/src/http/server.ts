@@ -35,13 +35,14 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
   registerAuth(app, services);
 
   app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    // Paths only: a query may carry ?access_token= (EventSource, WebSocket).
+    request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   app.setErrorHandler((err, request, reply) => {
     const { status, body, internal } = toHttpError(err);
     request.errorCode = body.error.code;
-    if (internal) request.log.error({ err, url: request.url }, 'request failed');
+    if (internal) request.log.error({ err, path: request.url.split('?')[0] }, 'request failed');
     void reply.code(status).send(body);
   });
 
