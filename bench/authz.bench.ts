@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busyboxApp, removeProjects, startGureum, tempDir, uniqueName } from '../apps/server/test/support/harness.js';
 import { callRoute, createUser } from '../apps/server/test/identity/identity-kit.js';
+import { round, say, statsOf } from './support/bench-kit.js';
 
 const INSTANCES = Math.min(2000, Number(process.env.BENCH_INSTANCES ?? 500));
 const PROJECTS = Math.min(500, Number(process.env.BENCH_PROJECTS ?? 50));
@@ -24,27 +25,6 @@ const REQUESTS = Math.min(5000, Number(process.env.BENCH_REQUESTS ?? 500));
 const WARMUP = 50;
 const CREATE_CONCURRENCY = 8;
 const GOAL_RATIO = 1.1;
-
-interface Stats {
-  n: number;
-  min: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** Nearest-rank percentiles. */
-function statsOf(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length))) - 1]!;
-  return { n: s.length, min: round(s[0]!), p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), max: round(s[s.length - 1]!), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
-}
-
-const say = (m: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 const dataDir = tempDir('gureum-bench-authz-');
 const projects = Array.from({ length: PROJECTS }, (_, i) => `${uniqueName('bz')}-${i}`);
