@@ -13,3 +13,5 @@ export * from './schemas/event.schema.js';
 export * from './schemas/system.schema.js';
 export * from './schemas/identity.schema.js';
 export * from './schemas/governance.schema.js';
+export * from './schemas/metrics.schema.js';
+export * from './schemas/alert.schema.js';

@@ -10,6 +10,8 @@ import { AuditEntry, AuditQuery, Policy, Quota, QuotaPatch, Secret, SecretPut, U
 import { Login, LoginResult, Member, MemberPut, PasswordChange, Token, TokenCreate, TokenCreated, User, UserCreate, UserName, UserPatch, Whoami } from './schemas/identity.schema.js';
 import { Health, Node } from './schemas/system.schema.js';
 import { Volume, VolumeCreate } from './schemas/volume.schema.js';
+import { LatestQuery, MetricsBundle, MetricsQuery, MetricsResult, NodeSample, RangeQuery, ReplicaSample } from './schemas/metrics.schema.js';
+import { AlertParams, AlertRule, AlertRuleCreate, AlertRuleCreated, AlertRuleUpdate, Autoscale, AutoscalePut, ComponentParams, Delivery, FiringAlert } from './schemas/alert.schema.js';
 
 const V1 = '/api/v1';
 const PUBLIC = { kind: 'public' } as const;
@@ -23,6 +25,7 @@ const UserParams = z.object({ user: UserName });
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 const MemberParams = z.object({ project: Name, user: UserName });
 const SecretParams = z.object({ project: Name, secret: Name });
+const NodeParams = z.object({ node: z.string().min(1).max(253) });
 
 /** Every operation of the REST API. Add a route here and the server, OpenAPI and client follow. */
 export const routes = {
@@ -166,6 +169,24 @@ export const routes = {
   deleteSecret: defineRoute({ method: 'DELETE', path: `${V1}/projects/:project/secrets/:secret`, summary: 'Delete a secret (409 while used)', tag: 'secrets', status: 200, params: SecretParams, response: Deleted, access: project('member') }),
 
   listAudit: defineRoute({ method: 'GET', path: `${V1}/audit`, summary: 'The audit log (append-only)', tag: 'audit', status: 200, query: AuditQuery, response: z.array(AuditEntry), access: ADMIN }),
+  queryMetrics: defineRoute({ method: 'GET', path: `${V1}/metrics/query`, summary: 'A metric over time, for a node, project, instance, component or replica (project scopes need the viewer role)', tag: 'metrics', status: 200, query: MetricsQuery, response: MetricsResult, access: USER }),
+  latestMetrics: defineRoute({ method: 'GET', path: `${V1}/metrics/latest`, summary: 'The latest sample of every running replica you can see', tag: 'metrics', status: 200, query: LatestQuery, response: z.array(ReplicaSample), access: USER }),
+  instanceMetrics: defineRoute({ method: 'GET', path: `${INSTANCE}/metrics`, summary: 'CPU, memory, network, block I/O and restarts of an instance over a range', tag: 'metrics', status: 200, params: NameParams.instance, query: RangeQuery, response: MetricsBundle, access: project('viewer') }),
+  nodeMetrics: defineRoute({ method: 'GET', path: `${V1}/nodes/:node/metrics`, summary: 'CPU, memory, load and disk of a node over a range', tag: 'metrics', status: 200, params: NodeParams, query: RangeQuery, response: MetricsBundle, access: USER }),
+  latestNodeMetrics: defineRoute({ method: 'GET', path: `${V1}/nodes/metrics/latest`, summary: 'The latest sample of every node', tag: 'metrics', status: 200, response: z.array(NodeSample), access: USER }),
+
+  listAlertRules: defineRoute({ method: 'GET', path: `${V1}/projects/:project/alerts`, summary: 'Alert rules of a project and their state', tag: 'alerts', status: 200, params: NameParams.project, response: z.array(AlertRule), access: project('viewer') }),
+  createAlertRule: defineRoute({ method: 'POST', path: `${V1}/projects/:project/alerts`, summary: 'Create an alert rule (the webhook secret is answered once)', tag: 'alerts', status: 201, params: NameParams.project, body: AlertRuleCreate, response: AlertRuleCreated, access: project('member') }),
+  getAlertRule: defineRoute({ method: 'GET', path: `${V1}/projects/:project/alerts/:alert`, summary: 'Show an alert rule and its state', tag: 'alerts', status: 200, params: AlertParams, response: AlertRule, access: project('viewer') }),
+  updateAlertRule: defineRoute({ method: 'PUT', path: `${V1}/projects/:project/alerts/:alert`, summary: 'Replace an alert rule', tag: 'alerts', status: 200, params: AlertParams, body: AlertRuleUpdate, response: AlertRule, access: project('member') }),
+  deleteAlertRule: defineRoute({ method: 'DELETE', path: `${V1}/projects/:project/alerts/:alert`, summary: 'Delete an alert rule', tag: 'alerts', status: 200, params: AlertParams, response: Deleted, access: project('member') }),
+  listAlertDeliveries: defineRoute({ method: 'GET', path: `${V1}/projects/:project/alerts/:alert/deliveries`, summary: 'Webhook deliveries of a rule, newest first', tag: 'alerts', status: 200, params: AlertParams, response: z.array(Delivery), access: project('viewer') }),
+  listFiringAlerts: defineRoute({ method: 'GET', path: `${V1}/alerts`, summary: 'Firing alerts across all projects', tag: 'alerts', status: 200, response: z.array(FiringAlert), access: ADMIN }),
+
+  getAutoscale: defineRoute({ method: 'GET', path: `${INSTANCE}/components/:component/autoscale`, summary: 'The autoscaling policy of a component and its last decision', tag: 'autoscaling', status: 200, params: ComponentParams, response: Autoscale, access: project('viewer') }),
+  putAutoscale: defineRoute({ method: 'PUT', path: `${INSTANCE}/components/:component/autoscale`, summary: 'Scale a component between min and max on its average CPU (needs a CPU limit)', tag: 'autoscaling', status: 200, params: ComponentParams, body: AutoscalePut, response: Autoscale, access: project('member') }),
+  deleteAutoscale: defineRoute({ method: 'DELETE', path: `${INSTANCE}/components/:component/autoscale`, summary: 'Stop autoscaling a component (its replica count stays)', tag: 'autoscaling', status: 200, params: ComponentParams, response: Deleted, access: project('member') }),
+
   listProjectAudit: defineRoute({ method: 'GET', path: `${V1}/projects/:project/audit`, summary: 'The audit log of one project', tag: 'audit', status: 200, params: NameParams.project, query: AuditQuery, response: z.array(AuditEntry), access: project('owner') }),
 } as const;
 

@@ -12,6 +12,8 @@ import { catalogHandlers } from './routes/catalog.routes.js';
 import { governanceHandlers } from './routes/governance.routes.js';
 import { instanceHandlers } from './routes/instances.routes.js';
 import { systemHandlers } from './routes/system.routes.js';
+import { metricsHandlers } from './routes/metrics.routes.js';
+import { alertHandlers } from './routes/alerts.routes.js';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 64 * 1024 * 1024 * 1024;
@@ -50,7 +52,7 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
     void reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
-  bindRoutes(app, { ...catalogHandlers(services), ...instanceHandlers(services), ...systemHandlers(services), ...identityHandlers(services), ...governanceHandlers(services) });
+  bindRoutes(app, { ...catalogHandlers(services), ...instanceHandlers(services), ...systemHandlers(services), ...identityHandlers(services), ...governanceHandlers(services), ...metricsHandlers(services), ...alertHandlers(services) });
   registerExec(app, services);
   return app;
 }

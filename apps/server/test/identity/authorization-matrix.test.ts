@@ -234,6 +234,36 @@ const rules: Record<RouteId, Rule | 'websocket'> = {
 
   listAudit: { sample: () => ({}) },
   listProjectAudit: { sample: () => ({ params: P }) },
+
+  // A project scope needs the viewer role in it, though the route itself only asks for a user.
+  queryMetrics: { sample: () => ({ query: { metric: 'cpu_cores', scope: 'project', id: project, from: '-5m' } }), effective: { access: { kind: 'project', role: 'viewer' }, hiddenAs: 'PROJECT_NOT_FOUND' } },
+  latestMetrics: { sample: () => ({ query: { project } }), effective: { access: { kind: 'project', role: 'viewer' }, hiddenAs: 'PROJECT_NOT_FOUND' } },
+  instanceMetrics: { sample: () => ({ params: { project, instance: running }, query: { from: '-5m' } }) },
+  nodeMetrics: { sample: async () => ({ params: { node: (await g.client.call('listNodes', {}))[0]?.name ?? 'missing' }, query: { from: '-5m' } }) },
+  latestNodeMetrics: { sample: () => ({}) },
+
+  listAlertRules: { sample: () => ({ params: P }) },
+  createAlertRule: { sample: () => ({ params: P, body: { name: fresh('mx-a'), metric: 'cpu_cores', comparison: '>', threshold: 100 } }) },
+  getAlertRule: { sample: () => ({ params: { project, alert: 'watch' } }) },
+  updateAlertRule: { sample: () => ({ params: { project, alert: 'watch' }, body: { metric: 'cpu_cores', comparison: '>', threshold: 99 } }) },
+  deleteAlertRule: {
+    sample: async () => {
+      const name = fresh('mx-a');
+      await g.client.call('createAlertRule', { params: P, body: { name, metric: 'cpu_cores', comparison: '>', threshold: 100 } });
+      return { params: { project, alert: name } };
+    },
+  },
+  listAlertDeliveries: { sample: () => ({ params: { project, alert: 'watch' } }) },
+  listFiringAlerts: { sample: () => ({}) },
+
+  getAutoscale: { sample: () => ({ params: { project, instance: running, component: 'main' } }) },
+  putAutoscale: { sample: () => ({ params: { project, instance: running, component: 'main' }, body: { min: 1, max: 1, targetCpuPercent: 50 } }) },
+  deleteAutoscale: {
+    sample: async () => {
+      await g.client.call('putAutoscale', { params: { project, instance: idle, component: 'main' }, body: { min: 0, max: 1, targetCpuPercent: 50 } });
+      return { params: { project, instance: idle, component: 'main' } };
+    },
+  },
 };
 
 /** The role each kind holds in `project` (admins act as owners); null: cannot reach it. */
@@ -292,11 +322,13 @@ before(async () => {
   assert.equal((await callRoute(g, 'createProject', { token: outsider.token, body: { name: outsiderProject } })).status, 201);
   await addMember(g, project, member.name, 'member');
   await addMember(g, project, viewer.name, 'viewer');
-  await g.client.call('createApp', { body: busyboxApp(globalApp) });
+  await g.client.call('createApp', { body: busyboxApp(globalApp, { resources: { cpus: 0.5 } }) });
   await g.client.call('createApp', { body: { name: privateApp, project, components: components() } });
   await g.client.call('createVolume', { params: P, body: { name: volume } });
   await g.client.call('createInstance', { params: P, body: { name: idle, app: globalApp, replicas: 0 } });
   await g.client.call('createInstance', { params: P, body: { name: running, app: globalApp, replicas: 1 } });
+  await g.client.call('createAlertRule', { params: P, body: { name: 'watch', metric: 'memory_bytes', comparison: '>', threshold: 1e12 } });
+  await g.client.call('putAutoscale', { params: { project, instance: running, component: 'main' }, body: { min: 1, max: 1, targetCpuPercent: 50 } });
   imageTar = (await run('docker', ['save', TEST_IMAGE], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 })).stdout;
 
   const expiresAt = new Date(Date.now() + 1500).toISOString();

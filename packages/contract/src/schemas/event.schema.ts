@@ -33,6 +33,11 @@ export const EventType = z.enum([
   'policy.updated',
   'secret.updated',
   'secret.deleted',
+  'alert.pending',
+  'alert.firing',
+  'alert.resolved',
+  'alert.delivery_failed',
+  'instance.autoscaled',
 ]);
 export type EventType = z.infer<typeof EventType>;
 

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { Name, Timestamp } from './common.schema.js';
+import { MetricAgg, ReplicaMetric } from './metrics.schema.js';
+
+export const Comparison = z.enum(['>', '>=', '<', '<=']);
+export type Comparison = z.infer<typeof Comparison>;
+
+/**
+ * What a rule watches inside its project: the whole project, an instance, a component
+ * (`instance/component`) or each replica of an instance (`instance`, one alert per replica).
+ */
+export const AlertScope = z.enum(['project', 'instance', 'component', 'replica']);
+
+export const Webhook = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }),
+    /** HMAC-SHA256 key for the `X-Gureum-Signature: sha256=<hex>` header; generated when absent. */
+    secret: z.string().min(16).max(200).optional(),
+  })
+  .strict();
+
+export const AlertRuleCreate = z
+  .object({
+    name: Name,
+    metric: ReplicaMetric,
+    agg: MetricAgg.default('avg').describe('How the scope’s replicas combine'),
+    scope: AlertScope.default('project'),
+    target: z.string().max(130).optional().describe('instance, or instance/component; absent for scope project'),
+    comparison: Comparison,
+    threshold: z.number(),
+    windowSeconds: z.number().int().min(10).max(86_400).default(60).describe('Samples averaged over this window'),
+    forSeconds: z.number().int().min(0).max(86_400).default(0).describe('Pending this long before firing'),
+    webhook: Webhook.nullable().default(null),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type AlertRuleCreate = z.infer<typeof AlertRuleCreate>;
+export const AlertRuleUpdate = AlertRuleCreate.omit({ name: true });
+
+export const AlertState = z.enum(['inactive', 'pending', 'firing']);
+export type AlertState = z.infer<typeof AlertState>;
+
+/** One watched series of a rule (the scope itself, or one replica for scope `replica`). */
+export const AlertInstance = z.object({
+  key: z.string(),
+  state: AlertState,
+  value: z.number().nullable(),
+  since: Timestamp.nullable(),
+});
+
+export const AlertRule = z.object({
+  project: Name,
+  name: Name,
+  metric: ReplicaMetric,
+  agg: MetricAgg,
+  scope: AlertScope,
+  target: z.string().nullable(),
+  comparison: Comparison,
+  threshold: z.number(),
+  windowSeconds: z.number().int(),
+  forSeconds: z.number().int(),
+  webhook: z.object({ url: z.string() }).nullable().describe('The secret is never answered after creation'),
+  enabled: z.boolean(),
+  state: AlertState.describe('The worst state of its series'),
+  series: z.array(AlertInstance),
+  evaluatedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type AlertRule = z.infer<typeof AlertRule>;
+
+/** The answer to a create: the rule and, once, the webhook signing secret. */
+export const AlertRuleCreated = AlertRule.extend({ webhookSecret: z.string().nullable() });
+
+export const FiringAlert = z.object({
+  project: Name,
+  rule: Name,
+  key: z.string(),
+  metric: ReplicaMetric,
+  comparison: Comparison,
+  threshold: z.number(),
+  value: z.number().nullable(),
+  since: Timestamp,
+});
+export type FiringAlert = z.infer<typeof FiringAlert>;
+
+export const Delivery = z.object({
+  id: z.number().int(),
+  rule: Name,
+  event: z.enum(['firing', 'resolved']),
+  key: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: Timestamp,
+  nextAttemptAt: Timestamp.nullable(),
+  deliveredAt: Timestamp.nullable(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export const AutoscalePut = z
+  .object({
+    min: z.number().int().min(0).max(100),
+    max: z.number().int().min(1).max(100),
+    targetCpuPercent: z.number().min(1).max(100).describe('Average CPU use of the component’s replicas, in % of their CPU limit'),
+    scaleUpStabilizationSeconds: z.number().int().min(0).max(3600).default(0),
+    scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
+  })
+  .strict()
+  .refine((p) => p.min <= p.max, { message: 'min must not exceed max', path: ['min'] });
+export type AutoscalePut = z.infer<typeof AutoscalePut>;
+
+export const Autoscale = z.object({
+  project: Name,
+  instance: Name,
+  component: Name,
+  min: z.number().int(),
+  max: z.number().int(),
+  targetCpuPercent: z.number(),
+  scaleUpStabilizationSeconds: z.number().int(),
+  scaleDownStabilizationSeconds: z.number().int(),
+  currentReplicas: z.number().int(),
+  lastCpuPercent: z.number().nullable(),
+  lastDecisionAt: Timestamp.nullable(),
+  lastDecision: z.string().nullable().describe('e.g. "2 → 4: average CPU 180% of target 50%"'),
+});
+export type Autoscale = z.infer<typeof Autoscale>;
+export const ComponentParams = z.object({ project: Name, instance: Name, component: Name });
+export const AlertParams = z.object({ project: Name, alert: Name });
