@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AlertRuleCreate, type AlertRule } from '@gureum/contract';
+import { alertBody, EMPTY_ALERT_FORM, formOfRule } from './alerts.form.js';
+
+const messageOf = (input: unknown, field: string) => {
+  const r = AlertRuleCreate.safeParse(input);
+  assert.ok(!r.success);
+  return r.error.issues.find((i) => i.path.join('.') === field)?.message;
+};
+
+describe('alert rule form', () => {
+  it('builds the create body with the schema defaults filled in', () => {
+    const checked = alertBody({ ...EMPTY_ALERT_FORM, name: 'cpu-high', threshold: '0.8', windowSeconds: '', forSeconds: '' }, 'create');
+    assert.ok(checked.ok);
+    assert.deepEqual(checked.body, {
+      name: 'cpu-high',
+      metric: 'cpu_cores',
+      agg: 'avg',
+      scope: 'project',
+      comparison: '>',
+      threshold: 0.8,
+      windowSeconds: 60,
+      forSeconds: 0,
+      webhook: null,
+      enabled: true,
+    });
+  });
+
+  it('shows the API’s messages for a bad name, window and webhook URL', () => {
+    const form = { ...EMPTY_ALERT_FORM, name: 'Bad Name', threshold: '1', windowSeconds: '5', webhookUrl: 'ftp://x' };
+    const checked = alertBody(form, 'create');
+    assert.ok(!checked.ok);
+    const apiInput = { name: 'Bad Name', metric: 'cpu_cores', comparison: '>', threshold: 1, windowSeconds: 5, webhook: { url: 'ftp://x' } };
+    assert.equal(checked.errors.name, messageOf(apiInput, 'name'));
+    assert.equal(checked.errors.windowSeconds, messageOf(apiInput, 'windowSeconds'));
+    assert.equal(checked.errors['webhook.url'], messageOf(apiInput, 'webhook.url'));
+  });
+
+  it('asks for a number threshold and a target outside the project scope', () => {
+    const checked = alertBody({ ...EMPTY_ALERT_FORM, name: 'x', threshold: 'lots', scope: 'component', target: 'web' }, 'create');
+    assert.ok(!checked.ok);
+    assert.equal(checked.errors.threshold, 'must be a number');
+    assert.equal(checked.errors.target, 'write the component as instance/component');
+    const empty = alertBody({ ...EMPTY_ALERT_FORM, name: 'x', threshold: '', scope: 'instance' }, 'create');
+    assert.ok(!empty.ok);
+    assert.equal(empty.errors.threshold, 'enter a number');
+    assert.equal(empty.errors.target, 'scope instance needs an instance name');
+  });
+
+  it('edits a rule without its name and keeps the webhook URL but not a secret', () => {
+    const rule: AlertRule = {
+      project: 'lab',
+      name: 'mem',
+      metric: 'memory_bytes',
+      agg: 'max',
+      scope: 'instance',
+      target: 'web',
+      comparison: '>=',
+      threshold: 1e9,
+      windowSeconds: 120,
+      forSeconds: 30,
+      webhook: { url: 'https://hooks.example/x' },
+      enabled: false,
+      state: 'inactive',
+      series: [],
+      evaluatedAt: null,
+      createdAt: '2030-01-01T00:00:00Z',
+      updatedAt: '2030-01-01T00:00:00Z',
+    };
+    const checked = alertBody(formOfRule(rule), 'edit');
+    assert.ok(checked.ok);
+    assert.equal('name' in checked.body, false);
+    assert.deepEqual(checked.body.webhook, { url: 'https://hooks.example/x' });
+    assert.equal(checked.body.target, 'web');
+    assert.equal(checked.body.enabled, false);
+  });
+});

@@ -1,0 +1,12 @@
+import { PageHeader } from '../ui/page-header.js';
+import { AuditLog } from './audit-log.js';
+
+/** Gureum's whole audit log, for the admin. */
+export default function AuditAllPage() {
+  return (
+    <>
+      <PageHeader title="Audit log" subtitle="Every change, refusal and terminal session in Gureum, oldest first" />
+      <AuditLog scope="Gureum" load={(c, query) => c.call('listAudit', { query })} />
+    </>
+  );
+}
