@@ -5,6 +5,7 @@ import { bindRoutes } from './bind.js';
 import type { Services } from './context.js';
 import { toHttpError } from './errors.js';
 import { registerAuth } from './auth.hook.js';
+import { dashboardHandler, registerDashboard } from './dashboard.static.js';
 import { endLiveStreams } from './events.stream.js';
 import { registerExec } from './exec.socket.js';
 import { identityHandlers } from './routes/identity.routes.js';
@@ -48,7 +49,10 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
     void reply.code(status).send(body);
   });
 
+  const dashboard = dashboardHandler();
+  registerDashboard(app, dashboard);
   app.setNotFoundHandler((request, reply) => {
+    if (dashboard(request, reply)) return;
     void reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 

@@ -1,0 +1,17 @@
+import type { PageModule, PageRoute, RegisteredPage } from './page-route.js';
+
+// Every src/pages/<name>.route.ts is a page; its component is src/pages/<name>.page.tsx,
+// loaded only when the page is first shown (each page is its own chunk).
+const routes = import.meta.glob<PageRoute>('../pages/*.route.ts', { eager: true, import: 'route' });
+const components = import.meta.glob<PageModule>(['../pages/*.page.tsx', '!../pages/login.page.tsx']);
+
+function nameOf(file: string): string {
+  return file.replace(/^.*\//, '').replace(/\.(route\.ts|page\.tsx)$/, '');
+}
+
+export const registeredPages: RegisteredPage[] = Object.entries(routes).map(([file, route]) => {
+  const name = nameOf(file);
+  const load = components[`../pages/${name}.page.tsx`];
+  if (!load) throw new Error(`page ${name} has a route file but no ${name}.page.tsx`);
+  return { name, route, load };
+});
