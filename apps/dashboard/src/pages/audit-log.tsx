@@ -59,7 +59,7 @@ export function AuditLog({ scope, load }: { scope: string; load: (client: Gureum
           <TextField label="From" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
           <TextField label="Action contains" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} autoComplete="off" placeholder="Member, Secret, exec…" />
           <SelectField label="Outcome" value={draft.outcome} onChange={(e) => setDraft({ ...draft, outcome: e.target.value as AuditFilter['outcome'] })} options={OUTCOMES} />
-          <div className="field">
+          <div className="field" style={{ flex: '0 0 auto' }}>
             <Button type="submit" variant="primary">
               Apply
             </Button>

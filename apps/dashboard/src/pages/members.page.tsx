@@ -50,7 +50,7 @@ function AddMember({ project, onAdded }: { project: string; onAdded: () => void 
           ))}
         </datalist>
         <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as RoleName)} error={fields.role} options={ROLE_OPTIONS} />
-        <div className="field">
+        <div className="field" style={{ flex: '0 0 auto' }}>
           <Button type="submit" variant="primary" busy={submit.busy}>
             Add member
           </Button>

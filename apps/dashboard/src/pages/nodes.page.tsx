@@ -44,7 +44,7 @@ export default function NodesPage() {
       <ErrorBanner error={nodes.error} onRetry={nodes.reload} />
       {samples.error !== undefined && samples.data === undefined && (
         <p className="muted" role="status">
-          Live use is not available: {describeError(samples.error).title} Capacity is shown without it.
+          Live use is not available right now ({describeError(samples.error).message}); capacity is shown without it.
         </p>
       )}
       {rows === undefined ? (

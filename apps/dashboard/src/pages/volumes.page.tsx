@@ -39,7 +39,7 @@ function CreateVolume({ project, onCreated }: { project: string; onCreated: () =
       <div className="form-row">
         <TextField label="Name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={fields.name} required autoComplete="off" hint="Lowercase letters, digits and -" />
         <TextField label="Size (optional)" value={form.size} onChange={(e) => setForm({ ...form, size: e.target.value })} error={fields.sizeBytes} placeholder="10GiB" hint="Counted against the project's quota" />
-        <div className="field">
+        <div className="field" style={{ flex: '0 0 auto' }}>
           <Button type="submit" variant="primary" busy={submit.busy}>
             Create volume
           </Button>
