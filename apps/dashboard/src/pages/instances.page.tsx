@@ -5,6 +5,8 @@ import { touchesInstances } from '../api/live.js';
 import type { PageProps } from '../app/page-route.js';
 import { Link } from '../app/router.js';
 import { can, useSession } from '../app/session.js';
+import { Sparkline } from '../charts/line-chart.js';
+import { useSparklines, type Sparklines } from '../charts/use-sparklines.js';
 import { ErrorBanner } from '../ui/error-banner.js';
 import { PageHeader } from '../ui/page-header.js';
 import { Loading } from '../ui/status.js';
@@ -15,7 +17,7 @@ const Name = memo(function Name({ project, name }: { project: string; name: stri
   return <Link to={`/projects/${encodeURIComponent(project)}/instances/${encodeURIComponent(name)}`}>{name}</Link>;
 });
 
-function columns(project: string): Column<Instance>[] {
+function columns(project: string, spark: Sparklines | undefined): Column<Instance>[] {
   return [
     { header: 'Name', cell: (i) => <Name project={project} name={i.name} /> },
     { header: 'App', cell: (i) => i.app },
@@ -27,6 +29,8 @@ function columns(project: string): Column<Instance>[] {
         return <span aria-label={`${ready} of ${desired} replicas running`}>{`${ready}/${desired}`}</span>;
       },
     },
+    { header: 'CPU (15 min)', cell: (i) => <Sparkline points={spark?.cpu.get(i.name)} unit="cores" label={`CPU of ${i.name}`} /> },
+    { header: 'Memory (15 min)', cell: (i) => <Sparkline points={spark?.memory.get(i.name)} unit="bytes" label={`Memory of ${i.name}`} /> },
   ];
 }
 
@@ -34,6 +38,7 @@ function columns(project: string): Column<Instance>[] {
 export default function InstancesPage({ params }: PageProps) {
   const project = params.project!;
   const { whoami } = useSession();
+  const spark = useSparklines(project);
   const list = useApi((c) => c.call('listInstances', { params: { project } }), [project], { liveOn: touchesInstances(project) });
   useEffect(() => {
     // The bench reads this mark: the first time the list is on screen.
@@ -47,10 +52,11 @@ export default function InstancesPage({ params }: PageProps) {
         actions={can(whoami, project, 'member') && <Link className="btn btn-primary" to="/catalog">Launch an app</Link>}
       />
       <ErrorBanner error={list.error} onRetry={list.reload} />
+      {spark.error !== undefined && list.data && list.data.length > 0 && <p className="muted">CPU and memory lines appear once Gureum has metrics for this project.</p>}
       {list.data === undefined ? (
         list.error === undefined && <Loading what="Loading instances" />
       ) : (
-        <Table caption={`Instances of ${project}`} columns={columns(project)} rows={list.data} rowKey={(i) => i.name} empty="No instances yet. Launch one from the catalog." />
+        <Table caption={`Instances of ${project}`} columns={columns(project, spark.data)} rows={list.data} rowKey={(i) => i.name} empty="No instances yet. Launch one from the catalog." />
       )}
     </>
   );
