@@ -26,11 +26,11 @@ export function InstanceActions({ instance, onChanged }: { instance: Instance; o
   return (
     <div className="panel">
       <ErrorBanner error={act.error} />
-      <div className="form-row">
+      <div className="actions-row">
         {single && (
-          <form onSubmit={onScale} className="form-row" aria-label="Scale">
+          <form onSubmit={onScale} className="actions-row" aria-label="Scale">
             <TextField
-              label="Replicas"
+              label="Desired replicas"
               type="number"
               min={0}
               max={100}
@@ -38,39 +38,35 @@ export function InstanceActions({ instance, onChanged }: { instance: Instance; o
               onChange={(e) => setReplicas(e.target.value)}
               error={scale.error === undefined ? undefined : (describeError(scale.error).fields.replicas ?? describeError(scale.error).message)}
             />
-            <div className="field">
-              <Button type="submit" busy={scale.busy}>
-                Scale
-              </Button>
-            </div>
+            <Button type="submit" busy={scale.busy}>
+              Scale
+            </Button>
           </form>
         )}
-        <div className="field">
-          <div className="form-row">
-            {stopped ? (
-              <Button busy={act.busy} onClick={() => void act.run('startInstance')}>
-                Start
-              </Button>
-            ) : (
-              <ConfirmButton variant="plain" title={`Stop ${instance.name}?`} message="Every replica stops. Its volumes and settings stay; start it again at any time." confirmLabel="Stop" onConfirm={() => client.call('stopInstance', { params }).then(onChanged)}>
-                Stop
-              </ConfirmButton>
-            )}
-            <Button busy={act.busy} onClick={() => void act.run('restartInstance')} disabled={stopped}>
-              Restart
+        <div className="actions-row">
+          {stopped ? (
+            <Button busy={act.busy} onClick={() => void act.run('startInstance')}>
+              Start
             </Button>
-            <ConfirmButton
-              title={`Delete ${instance.name}?`}
-              message="Its containers are removed. Project volumes stay until you delete them."
-              confirmLabel="Delete instance"
-              onConfirm={async () => {
-                await client.call('deleteInstance', { params });
-                navigate(`/projects/${encodeURIComponent(instance.project)}/instances`);
-              }}
-            >
+          ) : (
+            <ConfirmButton variant="plain" title={`Stop ${instance.name}?`} message="Every replica stops. Its volumes and settings stay; start it again at any time." confirmLabel="Stop" onConfirm={() => client.call('stopInstance', { params }).then(onChanged)}>
+              Stop
+            </ConfirmButton>
+          )}
+          <Button busy={act.busy} onClick={() => void act.run('restartInstance')} disabled={stopped}>
+            Restart
+          </Button>
+          <ConfirmButton
+            title={`Delete ${instance.name}?`}
+            message="Its containers are removed. Project volumes stay until you delete them."
+            confirmLabel="Delete instance"
+            onConfirm={async () => {
+              await client.call('deleteInstance', { params });
+              navigate(`/projects/${encodeURIComponent(instance.project)}/instances`);
+            }}
+          >
               Delete
             </ConfirmButton>
-          </div>
         </div>
       </div>
     </div>
