@@ -7,6 +7,7 @@ import { AuthService } from './domain/auth.service.js';
 import { EventService } from './domain/event.service.js';
 import { ImageService } from './domain/image.service.js';
 import { InstanceService } from './domain/instance.service.js';
+import { MetricsService } from './domain/metrics.service.js';
 import { PolicyGuard, type PolicyOptions } from './domain/policy.js';
 import { PolicyService } from './domain/policy.service.js';
 import { ProjectService } from './domain/project.service.js';
@@ -22,6 +23,7 @@ import { buildServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { openDatabase } from './store/db.js';
+import { MetricsRepository } from './store/metrics.repository.js';
 import { Store } from './store/store.js';
 
 export interface Gureum {
@@ -47,7 +49,9 @@ export function createRuntime(config: Config): Runtime {
 /** Wires every part by constructor arguments, in one place. Does not listen. */
 export async function createGureum(config: Config, log: Logger, runtime: Runtime = createRuntime(config)): Promise<Gureum> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const store = new Store(await openDatabase(config.databaseUrl));
+  const db = await openDatabase(config.databaseUrl);
+  const store = new Store(db);
+  const metrics = new MetricsService(new MetricsRepository(db));
   const events = new EventService(store);
   const auth = new AuthService(store);
   const boot = await auth.bootstrap(config.dataDir, config.adminPassword);
@@ -72,6 +76,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     policies: new PolicyService(store, projects, events, reconciler),
     images: new ImageService(runtime, events),
     events,
+    metrics,
     runtime,
     store,
   };

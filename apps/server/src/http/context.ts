@@ -7,6 +7,7 @@ import type { UserService } from '../domain/user.service.js';
 import type { EventService } from '../domain/event.service.js';
 import type { ImageService } from '../domain/image.service.js';
 import type { InstanceService } from '../domain/instance.service.js';
+import type { MetricsService } from '../domain/metrics.service.js';
 import type { PolicyService } from '../domain/policy.service.js';
 import type { SecretService } from '../domain/secret.service.js';
 import type { ProjectService } from '../domain/project.service.js';
@@ -28,6 +29,7 @@ export interface Services {
   policies: PolicyService;
   images: ImageService;
   events: EventService;
+  metrics: MetricsService;
   runtime: Runtime;
   store: Store;
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { metricsMigration } from './metrics.migration.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, each applied once inside its own transaction. Append; never edit one that shipped. */
@@ -79,6 +80,7 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
       ) STRICT`,
     ],
   },
+  metricsMigration,
   {
     id: 4,
     name: 'alerts-autoscaling',
