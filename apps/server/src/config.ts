@@ -25,6 +25,12 @@ const EnvSchema = z.object({
     .optional(),
   GUREUM_RESYNC_SECONDS: z.coerce.number().positive().max(3600).default(10),
   GUREUM_RESTART_BACKOFF_MAX_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  GUREUM_ALERT_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
+  GUREUM_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(10),
+  GUREUM_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  GUREUM_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.05).max(3600).default(10),
+  GUREUM_AUTOSCALE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
+  GUREUM_AUTOSCALE_WINDOW_SECONDS: z.coerce.number().min(1).max(3600).default(60),
 });
 
 export interface Config {
@@ -41,6 +47,17 @@ export interface Config {
   installation: string | undefined;
   resyncSeconds: number;
   restartBackoffMaxSeconds: number;
+  /** How often alert rules are evaluated. */
+  alertIntervalSeconds: number;
+  webhookTimeoutSeconds: number;
+  /** Attempts of a webhook delivery before it is given up as failed. */
+  webhookAttempts: number;
+  /** Wait before the first retry of a webhook; doubled after each failure (at most an hour). */
+  webhookRetrySeconds: number;
+  /** How often autoscaling policies are evaluated. */
+  autoscaleIntervalSeconds: number;
+  /** The CPU average an autoscaling decision reads. */
+  autoscaleWindowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     installation: e.GUREUM_INSTALLATION,
     resyncSeconds: e.GUREUM_RESYNC_SECONDS,
     restartBackoffMaxSeconds: e.GUREUM_RESTART_BACKOFF_MAX_SECONDS,
+    alertIntervalSeconds: e.GUREUM_ALERT_INTERVAL_SECONDS,
+    webhookTimeoutSeconds: e.GUREUM_WEBHOOK_TIMEOUT_SECONDS,
+    webhookAttempts: e.GUREUM_WEBHOOK_ATTEMPTS,
+    webhookRetrySeconds: e.GUREUM_WEBHOOK_RETRY_SECONDS,
+    autoscaleIntervalSeconds: e.GUREUM_AUTOSCALE_INTERVAL_SECONDS,
+    autoscaleWindowSeconds: e.GUREUM_AUTOSCALE_WINDOW_SECONDS,
   };
 }
 
@@ -85,5 +108,11 @@ export function describeConfig(config: Config): Record<string, string | number> 
     GUREUM_INSTALLATION: config.installation ?? '(none)',
     GUREUM_RESYNC_SECONDS: config.resyncSeconds,
     GUREUM_RESTART_BACKOFF_MAX_SECONDS: config.restartBackoffMaxSeconds,
+    GUREUM_ALERT_INTERVAL_SECONDS: config.alertIntervalSeconds,
+    GUREUM_WEBHOOK_TIMEOUT_SECONDS: config.webhookTimeoutSeconds,
+    GUREUM_WEBHOOK_ATTEMPTS: config.webhookAttempts,
+    GUREUM_WEBHOOK_RETRY_SECONDS: config.webhookRetrySeconds,
+    GUREUM_AUTOSCALE_INTERVAL_SECONDS: config.autoscaleIntervalSeconds,
+    GUREUM_AUTOSCALE_WINDOW_SECONDS: config.autoscaleWindowSeconds,
   };
 }
