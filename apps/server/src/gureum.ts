@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { AlertEvaluator } from './domain/alert-evaluator.js';
+import { AlertService } from './domain/alert.service.js';
 import { AppService } from './domain/app.service.js';
 import { AuditService } from './domain/audit.service.js';
 import { AuthService } from './domain/auth.service.js';
+import { AutoscaleService } from './domain/autoscale.service.js';
+import { Autoscaler } from './domain/autoscaler.js';
 import { EventService } from './domain/event.service.js';
 import { ImageService } from './domain/image.service.js';
 import { InstanceService } from './domain/instance.service.js';
@@ -17,6 +21,7 @@ import type { Runtime } from './domain/runtime.js';
 import { SecretBox } from './domain/secret-box.js';
 import { SecretReader, SecretService, SecretsGuard } from './domain/secret.service.js';
 import { VolumeService } from './domain/volume.service.js';
+import { WebhookSender } from './domain/webhook-sender.js';
 import { DockerDriver } from './drivers/docker/docker.driver.js';
 import type { Services } from './http/context.js';
 import { buildServer } from './http/server.js';
@@ -63,6 +68,16 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   const projects = new ProjectService(store, events, reconciler);
   const apps = new AppService(store, events);
   const quotas = new QuotaService(store);
+  const instances = new InstanceService(store, projects, apps, events, reconciler, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]);
+  const webhooks = new WebhookSender(store, secretBox, events, log.child({ part: 'webhooks' }), {
+    timeoutMs: config.webhookTimeoutSeconds * 1000,
+    maxAttempts: config.webhookAttempts,
+    retryBaseMs: config.webhookRetrySeconds * 1000,
+    retryMaxMs: 3_600_000,
+  });
+  const alertEvaluator = new AlertEvaluator(store, metrics.reader, events, webhooks, log.child({ part: 'alerts' }), config.alertIntervalSeconds * 1000);
+  const autoscale = new AutoscaleService(store, instances, events);
+  const autoscaler = new Autoscaler(store, metrics.reader, autoscale, log.child({ part: 'autoscaler' }), { intervalMs: config.autoscaleIntervalSeconds * 1000, windowMs: config.autoscaleWindowSeconds * 1000 });
   const services: Services = {
     auth,
     users: new UserService(store, auth),
@@ -70,18 +85,23 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     quotas,
     projects,
     apps,
-    instances: new InstanceService(store, projects, apps, events, reconciler, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]),
+    instances,
     volumes: new VolumeService(store, projects, runtime, events, quotas),
     secrets: new SecretService(store, projects, secretBox, events, reconciler),
     policies: new PolicyService(store, projects, events, reconciler),
     images: new ImageService(runtime, events),
     events,
     metrics,
+    alerts: new AlertService(store, projects, secretBox, events),
+    autoscale,
     runtime,
     store,
   };
   const http = await buildServer(services, log);
   reconciler.start();
+  webhooks.start();
+  alertEvaluator.start();
+  autoscaler.start();
   return {
     http,
     services,
@@ -90,6 +110,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     tokenFile: boot.tokenFile,
     async stop() {
       reconciler.stop();
+      await Promise.all([alertEvaluator.stop(), autoscaler.stop(), webhooks.stop()]);
       await http.close();
       await store.close();
     },

@@ -1,7 +1,9 @@
+import type { AlertService } from '../domain/alert.service.js';
 import type { AppService } from '../domain/app.service.js';
 import type { Principal } from '../domain/access.js';
 import type { AuditService } from '../domain/audit.service.js';
 import type { AuthService } from '../domain/auth.service.js';
+import type { AutoscaleService } from '../domain/autoscale.service.js';
 import type { QuotaService } from '../domain/quota.service.js';
 import type { UserService } from '../domain/user.service.js';
 import type { EventService } from '../domain/event.service.js';
@@ -30,6 +32,8 @@ export interface Services {
   images: ImageService;
   events: EventService;
   metrics: MetricsService;
+  alerts: AlertService;
+  autoscale: AutoscaleService;
   runtime: Runtime;
   store: Store;
 }
