@@ -12,24 +12,13 @@ const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DELIVERIES_SHOWN = 100;
 
 function toView(r: AlertRuleRecord, series: AlertSeriesRecord[]): AlertRule {
+  // The sealed secret is taken out here, so no answer can carry it.
+  const { webhookUrl, webhookSecretSealed: _sealed, ...rule } = r;
   return {
-    project: r.project,
-    name: r.name,
-    metric: r.metric,
-    agg: r.agg,
-    scope: r.scope,
-    target: r.target,
-    comparison: r.comparison,
-    threshold: r.threshold,
-    windowSeconds: r.windowSeconds,
-    forSeconds: r.forSeconds,
-    webhook: r.webhookUrl === null ? null : { url: r.webhookUrl },
-    enabled: r.enabled,
+    ...rule,
+    webhook: webhookUrl === null ? null : { url: webhookUrl },
     state: worstState(series),
     series: series.map((s) => ({ key: s.key, state: s.state, value: s.value, since: s.since })),
-    evaluatedAt: r.evaluatedAt,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
   };
 }
 
