@@ -11,7 +11,9 @@ import { Autoscaler } from './domain/autoscaler.js';
 import { EventService } from './domain/event.service.js';
 import { ImageService } from './domain/image.service.js';
 import { InstanceService } from './domain/instance.service.js';
+import { MetricsCollector } from './domain/metrics-collector.js';
 import { MetricsService } from './domain/metrics.service.js';
+import { Telemetry } from './domain/telemetry.js';
 import { PolicyGuard, type PolicyOptions } from './domain/policy.js';
 import { PolicyService } from './domain/policy.service.js';
 import { ProjectService } from './domain/project.service.js';
@@ -56,7 +58,19 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = await openDatabase(config.databaseUrl);
   const store = new Store(db);
-  const metrics = new MetricsService(new MetricsRepository(db));
+  const telemetry = new Telemetry();
+  const metricsRepo = new MetricsRepository(db);
+  const collector = new MetricsCollector({
+    runtime,
+    store,
+    repo: metricsRepo,
+    log: log.child({ part: 'metrics' }),
+    intervalMs: config.metricsIntervalSeconds * 1000,
+    retention: config.metricsRetention,
+    diskPaths: [config.dataDir],
+    onCollected: (ms, replicas) => telemetry.observeCollection(ms, replicas),
+  });
+  const metrics = new MetricsService({ repo: metricsRepo, store, runtime, collector, intervalSeconds: config.metricsIntervalSeconds || 10, retention: config.metricsRetention });
   const events = new EventService(store);
   const auth = new AuthService(store);
   const boot = await auth.bootstrap(config.dataDir, config.adminPassword);
@@ -64,7 +78,8 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   const secretBox = await SecretBox.load(config.dataDir);
   // The socket Gureum itself drives is as off-limits to replicas as the usual ones.
   const policyOptions: PolicyOptions = config.dockerHost?.startsWith('unix://') ? { engineSockets: [config.dockerHost.slice('unix://'.length)] } : {};
-  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions });
+  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions, onReconciled: (ms) => telemetry.observeReconcile(ms) });
+  telemetry.queueDepth = () => reconciler.depth;
   const projects = new ProjectService(store, events, reconciler);
   const apps = new AppService(store, events);
   const quotas = new QuotaService(store);
@@ -92,6 +107,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     images: new ImageService(runtime, events),
     events,
     metrics,
+    telemetry,
     alerts: new AlertService(store, projects, secretBox, events),
     autoscale,
     runtime,
@@ -99,6 +115,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   };
   const http = await buildServer(services, log);
   reconciler.start();
+  collector.start();
   webhooks.start();
   alertEvaluator.start();
   autoscaler.start();
@@ -110,6 +127,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     tokenFile: boot.tokenFile,
     async stop() {
       reconciler.stop();
+      await collector.stop();
       await Promise.all([alertEvaluator.stop(), autoscaler.stop(), webhooks.stop()]);
       await http.close();
       await store.close();

@@ -10,6 +10,7 @@ import type { EventService } from '../domain/event.service.js';
 import type { ImageService } from '../domain/image.service.js';
 import type { InstanceService } from '../domain/instance.service.js';
 import type { MetricsService } from '../domain/metrics.service.js';
+import type { Telemetry } from '../domain/telemetry.js';
 import type { PolicyService } from '../domain/policy.service.js';
 import type { SecretService } from '../domain/secret.service.js';
 import type { ProjectService } from '../domain/project.service.js';
@@ -32,6 +33,7 @@ export interface Services {
   images: ImageService;
   events: EventService;
   metrics: MetricsService;
+  telemetry: Telemetry;
   alerts: AlertService;
   autoscale: AutoscaleService;
   runtime: Runtime;

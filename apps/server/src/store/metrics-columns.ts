@@ -1,4 +1,7 @@
 import type { NodeMetric, ReplicaMetric } from '@gureum/contract';
+import type { Tier } from '../domain/metrics-query.js';
+
+export type { Tier };
 
 /** A metric's column and the factor its values are stored multiplied by (integers keep rows small). */
 export interface MetricColumn<M extends string> {
@@ -16,7 +19,6 @@ export interface MetricFamily<M extends string> {
   columns: readonly MetricColumn<M>[];
 }
 
-export type Tier = 'raw' | '1m' | '1h';
 
 export const TIER_SECONDS: Record<Exclude<Tier, 'raw'>, number> = { '1m': 60, '1h': 3600 };
 
