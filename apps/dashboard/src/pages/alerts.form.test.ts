@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AlertRuleCreate, type AlertRule } from '@gureum/contract';
-import { alertBody, EMPTY_ALERT_FORM, formOfRule } from './alerts.form.js';
+import { alertBody, describeRule, EMPTY_ALERT_FORM, formOfRule } from './alerts.form.js';
 
 const messageOf = (input: unknown, field: string) => {
   const r = AlertRuleCreate.safeParse(input);
@@ -74,5 +74,13 @@ describe('alert rule form', () => {
     assert.deepEqual(checked.body.webhook, { url: 'https://hooks.example/x' });
     assert.equal(checked.body.target, 'web');
     assert.equal(checked.body.enabled, false);
+  });
+});
+
+describe('alert rule in words', () => {
+  it('says what a rule watches and when it fires', () => {
+    const base = { agg: 'avg', metric: 'cpu_cores', comparison: '>', threshold: 0.8, windowSeconds: 60 } as const;
+    assert.equal(describeRule({ ...base, scope: 'project', target: null, forSeconds: 0 }), 'avg cpu_cores of the project > 0.8 over 60 s');
+    assert.equal(describeRule({ ...base, scope: 'component', target: 'web/api', forSeconds: 120 }), 'avg cpu_cores of component web/api > 0.8 over 60 s for 120 s');
   });
 });

@@ -1,3 +1,3 @@
 import type { PageRoute } from '../app/page-route.js';
 
-export const route: PageRoute = { path: '/admin/audit', title: 'Audit log', nav: { label: 'Audit log', section: 'admin', order: 90 }, admin: true };
+export const route: PageRoute = { path: '/admin/audit', title: 'Audit log of Gureum', nav: { label: 'All audit logs', section: 'admin', order: 90 }, admin: true };

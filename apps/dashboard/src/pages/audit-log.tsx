@@ -3,6 +3,7 @@ import type { AuditEntry, GureumClient } from '@gureum/contract';
 import { useApi } from '../api/hooks.js';
 import { Button } from '../ui/button.js';
 import { ErrorBanner } from '../ui/error-banner.js';
+import { RowSubmit } from '../ui/row-submit.js';
 import { SelectField, TextField } from '../ui/field.js';
 import { Loading } from '../ui/status.js';
 import { Table, type Column } from '../ui/table.js';
@@ -59,11 +60,7 @@ export function AuditLog({ scope, load }: { scope: string; load: (client: Gureum
           <TextField label="From" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
           <TextField label="Action contains" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} autoComplete="off" placeholder="Member, Secret, exec…" />
           <SelectField label="Outcome" value={draft.outcome} onChange={(e) => setDraft({ ...draft, outcome: e.target.value as AuditFilter['outcome'] })} options={OUTCOMES} />
-          <div className="field" style={{ flex: '0 0 auto' }}>
-            <Button type="submit" variant="primary">
-              Apply
-            </Button>
-          </div>
+          <RowSubmit>Apply</RowSubmit>
         </div>
       </form>
       <ErrorBanner error={page.error} onRetry={page.reload} />

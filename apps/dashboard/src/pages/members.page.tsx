@@ -5,9 +5,9 @@ import { useApi, useSubmit } from '../api/hooks.js';
 import type { PageProps } from '../app/page-route.js';
 import { can, useSession } from '../app/session.js';
 import type { RoleName } from '../api/types.js';
-import { Button } from '../ui/button.js';
 import { ConfirmButton } from '../ui/confirm-button.js';
 import { ErrorBanner } from '../ui/error-banner.js';
+import { RowSubmit } from '../ui/row-submit.js';
 import { SelectField, TextField } from '../ui/field.js';
 import { formatAgo } from '../ui/format.js';
 import { PageHeader } from '../ui/page-header.js';
@@ -50,11 +50,7 @@ function AddMember({ project, onAdded }: { project: string; onAdded: () => void 
           ))}
         </datalist>
         <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as RoleName)} error={fields.role} options={ROLE_OPTIONS} />
-        <div className="field" style={{ flex: '0 0 auto' }}>
-          <Button type="submit" variant="primary" busy={submit.busy}>
-            Add member
-          </Button>
-        </div>
+        <RowSubmit busy={submit.busy}>Add member</RowSubmit>
       </div>
     </form>
   );

@@ -4,9 +4,9 @@ import { describeError } from '../api/errors.js';
 import { useApi, useSubmit } from '../api/hooks.js';
 import type { PageProps } from '../app/page-route.js';
 import { can, useSession } from '../app/session.js';
-import { Button } from '../ui/button.js';
 import { ConfirmButton } from '../ui/confirm-button.js';
 import { ErrorBanner } from '../ui/error-banner.js';
+import { RowSubmit } from '../ui/row-submit.js';
 import { TextField } from '../ui/field.js';
 import { formatAgo, formatBytes } from '../ui/format.js';
 import { PageHeader } from '../ui/page-header.js';
@@ -39,11 +39,7 @@ function CreateVolume({ project, onCreated }: { project: string; onCreated: () =
       <div className="form-row">
         <TextField label="Name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={fields.name} required autoComplete="off" hint="Lowercase letters, digits and -" />
         <TextField label="Size (optional)" value={form.size} onChange={(e) => setForm({ ...form, size: e.target.value })} error={fields.sizeBytes} placeholder="10GiB" hint="Counted against the project's quota" />
-        <div className="field" style={{ flex: '0 0 auto' }}>
-          <Button type="submit" variant="primary" busy={submit.busy}>
-            Create volume
-          </Button>
-        </div>
+        <RowSubmit busy={submit.busy}>Create volume</RowSubmit>
       </div>
     </form>
   );

@@ -205,6 +205,39 @@ describe('dashboard admin pages (real Gureum, real Chromium)', () => {
     await page.context().close();
   });
 
+  it('the admin edits the limits, reads the whole audit log and the firing alerts', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, g.url, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${g.url}/projects/${project}/quota`);
+    const memory = main(page).getByLabel('Memory', { exact: true });
+    await memory.fill('lots');
+    await main(page).getByRole('button', { name: 'Save limits' }).click();
+    await main(page).getByText('write a size like 512MiB or 4GiB').waitFor();
+    assert.equal(await memory.inputValue(), 'lots', 'a refused form keeps what was typed');
+    await memory.fill('8GiB');
+    await main(page).getByLabel('Volumes', { exact: true }).fill('3');
+    await main(page).getByRole('button', { name: 'Save limits' }).click();
+    await main(page).getByRole('meter', { name: 'Volumes used' }).and(page.locator('[aria-valuetext="1 of 3"]')).waitFor();
+    const usage = await g.client.call('getUsage', { params: { project } });
+    assert.equal(usage.quota.memoryBytes, 8 * 1024 ** 3);
+    assert.equal(usage.quota.volumes, 3);
+    assert.equal(usage.quota.instances, 5, 'limits left alone stay');
+    await screenshot(page, 'admin-quota-edit');
+
+    await page.goto(`${g.url}/admin/audit`);
+    await main(page).getByLabel('Who').fill(owner.name);
+    await main(page).getByRole('button', { name: 'Apply' }).click();
+    await main(page).getByRole('cell', { name: 'createVolume' }).first().waitFor();
+    assert.equal(await main(page).getByRole('cell', { name: 'updateQuota' }).count(), 0, 'only the chosen user’s entries');
+    await screenshot(page, 'admin-audit-global');
+
+    await page.goto(`${g.url}/admin/alerts`);
+    await main(page).getByText(/Nothing is firing|could not do this|went wrong inside Gureum/).first().waitFor();
+    await screenshot(page, 'admin-firing-alerts');
+    await context.close();
+  });
+
   it('a viewer sees no member controls, and the API refuses them anyway', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
