@@ -4,7 +4,7 @@ import { extentOf, lastValue, linePath, niceTicks, timeLabel, type ChartSeries }
 
 const W = 600;
 const H = 180;
-const LEFT = 64;
+const LEFT = 84;
 const BOTTOM = 20;
 const COLORS = ['var(--chart-1)', 'var(--chart-2)'];
 

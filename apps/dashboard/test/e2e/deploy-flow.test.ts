@@ -26,7 +26,8 @@ describe('dashboard deploy flow (real Gureum, real engine, real Chromium)', () =
 
   before(async () => {
     assertDashboardBuilt();
-    g = await startGureum({ GUREUM_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    // Samples every second, so that the charts have data within the test.
+    g = await startGureum({ GUREUM_ADMIN_PASSWORD: ADMIN_PASSWORD, GUREUM_METRICS_INTERVAL_SECONDS: '1' });
     viewer = await createUser(g, uniqueName('vera'));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -101,6 +102,17 @@ describe('dashboard deploy flow (real Gureum, real engine, real Chromium)', () =
     await page.keyboard.press('Enter');
     await waitFor(async () => /^42\s*$/m.test(await page.locator('.xterm-rows').innerText()), { timeoutMs: 20_000, what: 'the answer in the terminal' });
     await screenshot(page, 'instance-terminal');
+  });
+
+  it('shows charts with data, and a time range can be picked', async () => {
+    await page.getByRole('tab', { name: 'Charts' }).click();
+    const cpu = page.locator('figure[data-chart="CPU"]');
+    await cpu.locator('svg[data-has-data] path').first().waitFor({ timeout: 60_000 });
+    await page.locator('figure[data-chart="Memory"] svg[data-has-data]').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('figure[data-chart="Memory"] figcaption').innerText(), /used now \d/);
+    await page.getByRole('radio', { name: '1 h' }).check();
+    await cpu.locator('svg[data-has-data]').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'instance-charts');
   });
 
   it('scales it, and the replicas follow live', async () => {
