@@ -16,15 +16,16 @@ const SCOPES = AlertScope.options.map((s) => ({ value: s, label: { project: 'the
  * Create a rule, or edit one (`rule`). After a create the page shows the webhook secret once;
  * a refused submit keeps everything typed.
  */
-export function AlertRuleForm({ project, rule, onCreated, onSaved, onCancel }: { project: string; rule: AlertRule | null; onCreated: (r: Out<'createAlertRule'>) => void; onSaved: () => void; onCancel: () => void }) {
+export function AlertRuleForm({ project, rule, onCreated, onSaved, onCancel }: { project: string; rule: AlertRule | null; onCreated: (r: Out<'createAlertRule'>) => void; onSaved: (r: Out<'updateAlertRule'>) => void; onCancel: () => void }) {
   const { client } = useSession();
   const editing = rule !== null;
   const [form, setForm] = useState<AlertForm>(() => (rule ? formOfRule(rule) : EMPTY_ALERT_FORM));
   const [local, setLocal] = useState<Record<string, string>>({});
   const create = useSubmit(async (body: AlertRuleCreate) => onCreated(await client.call('createAlertRule', { params: { project }, body })));
   const update = useSubmit(async (name: string, body: AlertRuleUpdateBody) => {
-    await client.call('updateAlertRule', { params: { project, alert: name }, body });
-    onSaved();
+    const saved = await client.call('updateAlertRule', { params: { project, alert: name }, body });
+    // A secret typed here is known already: only one Gureum generated needs showing.
+    onSaved(body.webhook?.secret === undefined ? saved : { ...saved, webhookSecret: null });
   });
   const submit = editing ? update : create;
   const onSubmit = async (e: FormEvent) => {

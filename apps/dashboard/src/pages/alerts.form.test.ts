@@ -41,11 +41,13 @@ describe('alert rule form', () => {
     const checked = alertBody({ ...EMPTY_ALERT_FORM, name: 'x', threshold: 'lots', scope: 'component', target: 'web' }, 'create');
     assert.ok(!checked.ok);
     assert.equal(checked.errors.threshold, 'must be a number');
-    assert.equal(checked.errors.target, 'write the component as instance/component');
+    assert.equal(checked.errors.target, 'scope component needs target = instance/component');
     const empty = alertBody({ ...EMPTY_ALERT_FORM, name: 'x', threshold: '', scope: 'instance' }, 'create');
     assert.ok(!empty.ok);
     assert.equal(empty.errors.threshold, 'enter a number');
-    assert.equal(empty.errors.target, 'scope instance needs an instance name');
+    assert.equal(empty.errors.target, 'scope instance needs target = an instance name');
+    const replica = alertBody({ ...EMPTY_ALERT_FORM, name: 'x', threshold: '1', scope: 'replica', target: 'web/api' }, 'create');
+    assert.ok(replica.ok, 'a replica scope takes instance/component too');
   });
 
   it('edits a rule without its name and keeps the webhook URL but not a secret', () => {

@@ -1,8 +1,8 @@
-import { AlertRuleCreate, AlertRuleUpdate, type AlertRule, type ReplicaMetric } from '@gureum/contract';
+import { AlertRuleCreate, AlertRuleUpdate, DNS_LABEL, type AlertRule, type ReplicaMetric } from '@gureum/contract';
 import { checkForm, type CheckedForm } from '../ui/check-form.js';
 
 /** What updateAlertRule is sent. */
-export type AlertRuleUpdateBody = ReturnType<typeof AlertRuleUpdate.parse>;
+export type AlertRuleUpdateBody = AlertRuleUpdate;
 
 type FieldErrors = Record<string, string>;
 
@@ -52,12 +52,19 @@ export const METRIC_UNITS: Record<ReplicaMetric, string> = {
   restarts: 'restarts',
 };
 
-/** What the target field holds for each scope. */
+/** What the target field holds for each scope (the API's words). */
 export const TARGET_HINTS: Record<string, string> = {
   instance: 'an instance name',
   component: 'instance/component',
-  replica: 'an instance name (one alert per replica)',
+  replica: 'an instance name or instance/component',
 };
+
+/** The target's shape for its scope, as the API checks it (whether it exists is the API's to say). */
+function targetFits(scope: string, target: string): boolean {
+  const parts = target.split('/');
+  if (!parts.every((p) => DNS_LABEL.test(p))) return false;
+  return scope === 'instance' ? parts.length === 1 : scope === 'component' ? parts.length === 2 : parts.length === 1 || parts.length === 2;
+}
 
 function numberOf(text: string, field: string, errors: FieldErrors, required: boolean): number | undefined {
   const t = text.trim();
@@ -85,8 +92,7 @@ export function alertBody(form: AlertForm, mode: 'create' | 'edit'): CheckedForm
   const windowSeconds = numberOf(form.windowSeconds, 'windowSeconds', errors, false);
   const forSeconds = numberOf(form.forSeconds, 'forSeconds', errors, false);
   const target = form.target.trim();
-  if (form.scope !== 'project' && target === '') errors.target = `scope ${form.scope} needs ${TARGET_HINTS[form.scope] ?? 'a target'}`;
-  if (form.scope === 'component' && target !== '' && !target.includes('/')) errors.target = 'write the component as instance/component';
+  if (form.scope !== 'project' && !targetFits(form.scope, target)) errors.target = `scope ${form.scope} needs target = ${TARGET_HINTS[form.scope] ?? 'a target'}`;
   const url = form.webhookUrl.trim();
   const secret = form.webhookSecret.trim();
   const input = {

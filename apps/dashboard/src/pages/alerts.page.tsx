@@ -17,8 +17,8 @@ import { AlertDeliveries } from './alerts-deliveries.js';
 import { AlertRuleForm } from './alerts-rule-form.js';
 import { describeRule } from './alerts.form.js';
 
-/** What the form panel shows: a new rule, an edit, or the secret of a rule just created. */
-type Panel = { kind: 'new' } | { kind: 'edit'; rule: AlertRule } | { kind: 'created'; rule: Out<'createAlertRule'> };
+/** What the form panel shows: a new rule, an edit, or a rule just saved (with its new webhook secret, once). */
+type Panel = { kind: 'new' } | { kind: 'edit'; rule: AlertRule } | { kind: 'saved'; rule: Out<'createAlertRule'>; verb: 'created' | 'saved' };
 
 /** A project's alert rules with their live state, their webhook deliveries, and the form to change them. */
 export default function AlertsPage({ params }: PageProps) {
@@ -81,7 +81,7 @@ export default function AlertsPage({ params }: PageProps) {
     <>
       <PageHeader title="Alerts" subtitle={`Rules on the metrics of ${project}, and where their notices go`} />
       {member &&
-        (panel.kind === 'created' ? (
+        (panel.kind === 'saved' ? (
           panel.rule.webhookSecret ? (
             <ShownOnce
               title={`Signing secret of ${panel.rule.name}`}
@@ -91,7 +91,7 @@ export default function AlertsPage({ params }: PageProps) {
             />
           ) : (
             <p role="status" className="panel">
-              Rule {panel.rule.name} created. <Button onClick={() => setPanel({ kind: 'new' })}>New rule</Button>
+              Rule {panel.rule.name} {panel.verb}. <Button onClick={() => setPanel({ kind: 'new' })}>New rule</Button>
             </p>
           )
         ) : (
@@ -100,11 +100,11 @@ export default function AlertsPage({ params }: PageProps) {
             project={project}
             rule={panel.kind === 'edit' ? panel.rule : null}
             onCreated={(r) => {
-              setPanel({ kind: 'created', rule: r });
+              setPanel({ kind: 'saved', rule: r, verb: 'created' });
               rules.reload();
             }}
-            onSaved={() => {
-              setPanel({ kind: 'new' });
+            onSaved={(r) => {
+              setPanel(r.webhookSecret ? { kind: 'saved', rule: r, verb: 'saved' } : { kind: 'new' });
               rules.reload();
             }}
             onCancel={() => setPanel({ kind: 'new' })}

@@ -29,7 +29,15 @@ const columns: Column<NodeRow>[] = [
   { header: 'Memory', cell: (n) => <Meter label={`Memory of ${n.name}`} fraction={n.memory.fraction} text={n.memory.text} /> },
   { header: 'Disk', cell: (n) => (n.disk ? <Meter label={`Disk of ${n.name}`} fraction={n.disk.fraction} text={n.disk.text} /> : <span className="muted">–</span>) },
   { header: 'Load', cell: (n) => (n.load1 === null ? <span className="muted">–</span> : n.load1.toFixed(2)) },
-  { header: 'Engine', cell: (n) => `${n.engine} · ${n.platform}` },
+  {
+    header: 'Engine',
+    cell: (n) => (
+      <>
+        {n.engine}
+        <div className="muted">{n.platform}</div>
+      </>
+    ),
+  },
   { header: 'Sampled', cell: (n) => (n.sampledAt ? <time dateTime={n.sampledAt}>{formatAgo(n.sampledAt)}</time> : <span className="muted">–</span>) },
 ];
 
