@@ -1,10 +1,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startBootRequests } from './api/boot.js';
+import { createClient, csrfStore } from './api/client.js';
 import { App } from './app/app.js';
+import { preloadPage } from './app/registry.js';
 import { applyTheme, storedTheme } from './app/theme.js';
 import './styles.css';
 
 applyTheme(storedTheme());
+preloadPage(location.pathname);
+startBootRequests(createClient(csrfStore.get()), location.pathname);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

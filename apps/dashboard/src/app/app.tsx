@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, type GureumClient } from '@gureum/contract';
+import { takeBoot } from '../api/boot.js';
 import { createClient, csrfStore } from '../api/client.js';
 import { EventHub } from '../api/event-hub.js';
 import type { WhoamiOut } from '../api/types.js';
@@ -16,7 +17,7 @@ export function App() {
   const start = useCallback(async (csrf: string | null) => {
     const client = createClient(csrf);
     try {
-      const whoami = await client.call('whoami', {});
+      const whoami = await (takeBoot<WhoamiOut>('whoami') ?? client.call('whoami', {}));
       const hub = new EventHub(client, () => setAuth({ state: 'out', error: new ApiError(401, 'UNAUTHENTICATED', 'the session ended') }));
       setAuth({ state: 'in', whoami, client, hub });
     } catch (err) {

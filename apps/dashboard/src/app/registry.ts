@@ -1,4 +1,4 @@
-import type { PageModule, PageRoute, RegisteredPage } from './page-route.js';
+import { choosePage, type PageModule, type PageRoute, type RegisteredPage } from './page-route.js';
 
 // Every src/pages/<name>.route.ts is a page; its component is src/pages/<name>.page.tsx,
 // loaded only when the page is first shown (each page is its own chunk).
@@ -15,3 +15,12 @@ export const registeredPages: RegisteredPage[] = Object.entries(routes).map(([fi
   if (!load) throw new Error(`page ${name} has a route file but no ${name}.page.tsx`);
   return { name, route, load };
 });
+
+/**
+ * Starts loading the component of the page at `path` now, so that it arrives while the session
+ * is being checked instead of after (one round trip less before the first page shows).
+ */
+export function preloadPage(path: string): void {
+  const found = choosePage(registeredPages, path);
+  found?.page.load().catch(() => undefined);
+}

@@ -1,0 +1,31 @@
+import type { GureumClient } from '@gureum/contract';
+
+/**
+ * Requests started while the page boots, before React has rendered anything: the page that
+ * needs one takes it (once) instead of asking again, so the first screen waits for one round
+ * trip in parallel with rendering rather than several in a row.
+ */
+const started = new Map<string, Promise<unknown>>();
+
+export function bootRequest<T>(key: string, request: () => Promise<T>): void {
+  const p = request();
+  p.catch(() => undefined); // whoever takes it sees the error
+  started.set(key, p);
+}
+
+/** The boot request of `key`, once; undefined when there was none or it was taken. */
+export function takeBoot<T>(key: string): Promise<T> | undefined {
+  const p = started.get(key) as Promise<T> | undefined;
+  started.delete(key);
+  return p;
+}
+
+/** What the first screen at `path` will ask for, asked now. */
+export function startBootRequests(client: GureumClient, path: string): void {
+  bootRequest('whoami', () => client.call('whoami', {}));
+  const project = /^\/projects\/([^/]+)\/instances\/?$/.exec(path)?.[1];
+  if (project) {
+    const name = decodeURIComponent(project);
+    bootRequest(`instances:${name}`, () => client.call('listInstances', { params: { project: name } }));
+  }
+}
