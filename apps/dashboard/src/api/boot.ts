@@ -29,3 +29,8 @@ export function startBootRequests(client: GureumClient, path: string): void {
     bootRequest(`instances:${name}`, () => client.call('listInstances', { params: { project: name } }));
   }
 }
+
+/** Forgets every boot request (after a login: they were made without the session). */
+export function clearBoot(): void {
+  started.clear();
+}

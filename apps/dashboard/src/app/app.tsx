@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, type GureumClient } from '@gureum/contract';
-import { takeBoot } from '../api/boot.js';
+import { clearBoot, takeBoot } from '../api/boot.js';
 import { createClient, csrfStore } from '../api/client.js';
 import { EventHub } from '../api/event-hub.js';
 import type { WhoamiOut } from '../api/types.js';
@@ -46,6 +46,7 @@ export function App() {
         <LoginPage
           error={auth.error}
           onSignedIn={(csrf) => {
+            clearBoot();
             csrfStore.set(csrf);
             return start(csrf);
           }}

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, useEffect, useState, type ReactNode } from 'react';
 
 export interface Column<T> {
   header: ReactNode;
@@ -16,10 +16,50 @@ interface TableProps<T> {
   rowKey: (row: T) => string;
   /** Shown instead of the table when there are no rows. */
   empty: ReactNode;
+  /**
+   * Long lists: render this many rows first and the rest in the next frames, so the first
+   * screen shows at once instead of after every row is built.
+   */
+  progressive?: number;
+  /** Re-render a row only when this changes (default: always). */
+  rowVersion?: (row: T) => string;
+}
+
+interface RowProps<T> {
+  row: T;
+  columns: readonly Column<T>[];
+  version: string | undefined;
+}
+
+function RowView<T>({ row, columns }: RowProps<T>) {
+  return (
+    <tr>
+      {columns.map((c, i) => (
+        <td key={i} className={c.className}>
+          {c.cell(row)}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+/** A row whose version did not change is not rendered again (live lists of hundreds of rows). */
+const Row = memo(RowView, (a, b) => a.version !== undefined && a.version === b.version && a.columns === b.columns) as typeof RowView;
+
+/** How many rows to render now: all, or a growing prefix for a progressive table. */
+function useShownCount(total: number, step: number | undefined): number {
+  const [shown, setShown] = useState(step ?? Infinity);
+  useEffect(() => {
+    if (shown >= total) return;
+    const frame = requestAnimationFrame(() => setShown((n) => n + (step ?? total)));
+    return () => cancelAnimationFrame(frame);
+  }, [shown, total, step]);
+  return Math.min(shown, total);
 }
 
 /** A plain data table with a caption for screen readers; it scrolls sideways on a phone. */
-export function Table<T>({ caption, columns, rows, rowKey, empty }: TableProps<T>) {
+export function Table<T>({ caption, columns, rows, rowKey, empty, progressive, rowVersion }: TableProps<T>) {
+  const shown = useShownCount(rows.length, progressive);
   if (rows.length === 0) return <div className="empty">{empty}</div>;
   return (
     <div className="table-wrap">
@@ -35,14 +75,8 @@ export function Table<T>({ caption, columns, rows, rowKey, empty }: TableProps<T
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => (
-            <tr key={rowKey(row)}>
-              {columns.map((c, i) => (
-                <td key={i} className={c.className}>
-                  {c.cell(row)}
-                </td>
-              ))}
-            </tr>
+          {(shown < rows.length ? rows.slice(0, shown) : rows).map((row) => (
+            <Row key={rowKey(row)} row={row} columns={columns} version={rowVersion?.(row)} />
           ))}
         </tbody>
       </table>

@@ -82,6 +82,14 @@ describe('dashboard deploy flow (real Gureum, real engine, real Chromium)', () =
     await row.locator('[data-phase="running"]').waitFor();
     assert.match(await row.innerText(), /1\/1/);
     await screenshot(page, 'instances');
+    // Readable on a phone, and in the dark theme.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'instances-phone');
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await screenshot(page, 'instances-phone-dark');
+    await page.getByRole('button', { name: 'Switch to the light theme' }).click();
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('reads its logs', async () => {
