@@ -156,6 +156,8 @@ try {
 
   say(`frames per second over ${WINDOW_S} s: idle, then ${UPDATES_PER_S} updates/s`);
   const { page, close } = await openList(browser, g, cookie, project);
+  // Let the rest of the rows (rendered progressively after the first screen) and the sparklines settle.
+  await sleep(3000);
   const idle = await countFrames(page, WINDOW_S, () => Promise.resolve());
   const listRequests = () => page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/instances') && !e.name.includes('/metrics')).length);
   const before = await listRequests();
