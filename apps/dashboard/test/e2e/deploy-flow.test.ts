@@ -84,6 +84,8 @@ describe('dashboard deploy flow (real Gureum, real engine, real Chromium)', () =
     await screenshot(page, 'instances');
     // Readable on a phone, and in the dark theme.
     await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `no sideways scrolling on a phone (overflow ${overflow}px)`);
     await screenshot(page, 'instances-phone');
     await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
