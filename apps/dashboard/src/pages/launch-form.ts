@@ -93,6 +93,8 @@ export interface QuotaLine {
   after: number;
   limit: number | null;
   over: boolean;
+  /** Some replica has no limit of this kind: its use is not bounded. */
+  unbounded: boolean;
 }
 
 export function quotaLines(usage: Pick<Usage, 'quota' | 'used'>, cost: QuotaCost): QuotaLine[] {
@@ -101,7 +103,7 @@ export function quotaLines(usage: Pick<Usage, 'quota' | 'used'>, cost: QuotaCost
     const used = usage.used[what];
     const after = Math.round((used + add[what]) * 1000) / 1000;
     const limit = usage.quota[what];
-    const unlimited = (what === 'cpus' && cost.unlimitedCpu) || (what === 'memoryBytes' && cost.unlimitedMemory);
-    return { what, used, after, limit, over: limit !== null && (after > limit || unlimited) };
+    const unbounded = (what === 'cpus' && cost.unlimitedCpu) || (what === 'memoryBytes' && cost.unlimitedMemory);
+    return { what, used, after, limit, over: limit !== null && (after > limit || unbounded), unbounded };
   });
 }

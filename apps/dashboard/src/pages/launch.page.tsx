@@ -83,7 +83,7 @@ export default function LaunchPage({ params }: PageProps) {
                 columns={[
                   { header: '', cell: (l: QuotaLine) => WHAT[l.what] },
                   { header: 'Used now', cell: (l) => show(l.what, l.used) },
-                  { header: 'After launch', cell: (l) => <span className={l.over ? 'phase-failed' : undefined}>{show(l.what, l.after)}{l.over ? ' — over the quota' : ''}</span> },
+                  { header: 'After launch', cell: (l) => <span className={l.over ? 'phase-failed' : undefined}>{show(l.what, l.after)}{l.unbounded ? ' + unbounded (a component sets no limit)' : ''}{l.over ? ' — over the quota' : ''}</span> },
                   { header: 'Quota', cell: (l) => show(l.what, l.limit) },
                 ]}
                 rows={lines}

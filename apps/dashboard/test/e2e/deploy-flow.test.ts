@@ -54,7 +54,10 @@ describe('dashboard deploy flow (real Gureum, real engine, real Chromium)', () =
     await page.getByRole('link', { name: 'Register an app' }).click();
     await page.getByLabel('App name').fill('Not A Name');
     await page.getByLabel('Image').fill(TEST_IMAGE);
-    await page.getByLabel('Command').fill(`sh\n-c\necho ${GREETING}; exec sleep 3600`);
+    await page.getByLabel('Command').fill('sh\n-c\necho {{greeting}}; exec sleep 3600');
+    await page.getByRole('button', { name: 'Add a parameter' }).click();
+    await page.getByLabel('Parameter name').fill('greeting');
+    await page.getByLabel('Default').fill('hello');
     await page.getByLabel('Memory limit (MiB)').fill('32');
     await page.getByRole('button', { name: 'Register the app' }).click();
     const nameError = page.locator('.field', { has: page.getByLabel('App name') }).locator('.field-error');
@@ -71,6 +74,9 @@ describe('dashboard deploy flow (real Gureum, real engine, real Chromium)', () =
   it('launches it and watches it reach running without a reload', async () => {
     await page.getByRole('link', { name: `Launch ${app}` }).click();
     await page.getByLabel('Instance name').fill(instance);
+    // The form is made from the app's parameters, starting from their defaults.
+    assert.equal(await page.getByLabel('greeting').inputValue(), 'hello');
+    await page.getByLabel('greeting').fill(GREETING);
     await page.getByRole('region', { name: 'Quota' }).getByRole('table').waitFor();
     await screenshot(page, 'launch');
     await page.getByRole('button', { name: 'Launch', exact: true }).click();
