@@ -27,6 +27,19 @@ describe('progress', () => {
     assert.match(frames[1]!, /a: Downloading \[=+\] 4B\/4B\n.*b: Waiting\n$/);
   });
 
+  it('redraws at most ten times a second while only the bytes move, and draws the last state at the end', () => {
+    const out = stream(true);
+    let now = 0;
+    const view = new ProgressView(out, () => now);
+    for (let i = 1; i < 100; i++) view.update({ id: 'up', status: 'Uploading', current: i, total: 100 });
+    assert.equal(out.text.split('\x1b[2K').length - 1, 1, 'one draw in the same instant');
+    now = 150;
+    view.update({ id: 'up', status: 'Uploading', current: 99, total: 100 });
+    assert.equal(out.text.split('\x1b[2K').length - 1, 2);
+    view.finish();
+    assert.match(out.text, /99B\/100B\n$/);
+  });
+
   it('writes a line per status change, not per chunk, elsewhere', () => {
     const out = stream(false);
     const view = new ProgressView(out);

@@ -37,8 +37,12 @@ export class ProgressView {
   private readonly lines = new Map<string, string>();
   private readonly statuses = new Map<string, string>();
   private drawn = 0;
+  private lastDraw = 0;
 
-  constructor(private readonly out: Output = process.stderr) {}
+  constructor(
+    private readonly out: Output = process.stderr,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   update(p: Pick<ImageProgress, 'id' | 'status' | 'current' | 'total'>): void {
     const key = p.id ?? p.status;
@@ -48,14 +52,23 @@ export class ProgressView {
       this.out.write(formatProgress({ ...p, current: undefined }) + '\n');
       return;
     }
+    const changed = this.statuses.get(key) !== p.status || p.current === p.total;
+    this.statuses.set(key, p.status);
     this.lines.set(key, formatProgress(p));
-    this.redraw();
+    // A redraw per chunk of a big upload would be thousands a second: ten are enough.
+    if (changed || this.now() - this.lastDraw >= 100) this.redraw();
+  }
+
+  /** Draws the last state of every line (some updates may have been skipped). */
+  finish(): void {
+    if (this.out.isTTY && this.lines.size > 0) this.redraw();
   }
 
   private redraw(): void {
     let text = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
     for (const line of this.lines.values()) text += `\x1b[2K${line}\n`;
     this.drawn = this.lines.size;
+    this.lastDraw = this.now();
     this.out.write(text);
   }
 }

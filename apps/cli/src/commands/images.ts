@@ -10,14 +10,16 @@ import type { Session } from '../session.js';
 
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
+const tagList = (i: Image) => (i.tags.length > 3 ? `${i.tags.slice(0, 3).join(',')} +${i.tags.length - 3} more` : i.tags.join(',') || '<none>');
+
 const columns: Column<Image>[] = [
   { header: 'ID', value: (i) => shortId(i.id) },
-  { header: 'TAGS', value: (i) => (i.tags.length > 3 ? `${i.tags.slice(0, 3).join(',')} +${i.tags.length - 3} more` : i.tags.join(',') || '<none>') },
+  { header: 'TAGS', value: tagList },
   { header: 'SIZE', value: (i) => formatBytes(i.sizeBytes) },
   { header: 'AGE', value: (i) => formatAge(i.createdAt) },
 ];
 
-const describeImage = (verb: string) => (i: Image) => `${verb} ${i.tags.join(', ') || shortId(i.id)} (${shortId(i.id)}, ${formatBytes(i.sizeBytes)})\n`;
+const describeImage = (verb: string) => (i: Image) => `${verb} ${shortId(i.id)} (${formatBytes(i.sizeBytes)}): ${tagList(i)}\n`;
 
 /** `gureum images ls|pull|load|rm`. */
 export function registerImages(program: Command, session: Session): void {
@@ -99,5 +101,6 @@ async function followProgress(lines: AsyncIterable<string>, view: ProgressView):
     if (p.image) image = p.image;
     else view.update(p);
   }
+  view.finish();
   return image;
 }
