@@ -25,6 +25,16 @@ const EnvSchema = z.object({
     .optional(),
   GUREUM_RESYNC_SECONDS: z.coerce.number().positive().max(3600).default(10),
   GUREUM_RESTART_BACKOFF_MAX_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  GUREUM_METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  GUREUM_METRICS_RAW_HOURS: z.coerce.number().positive().max(24 * 366).default(24),
+  GUREUM_METRICS_MINUTE_DAYS: z.coerce.number().positive().max(3660).default(7),
+  GUREUM_METRICS_HOUR_DAYS: z.coerce.number().positive().max(36600).default(90),
+  GUREUM_ALERT_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
+  GUREUM_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(10),
+  GUREUM_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  GUREUM_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.05).max(3600).default(10),
+  GUREUM_AUTOSCALE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
+  GUREUM_AUTOSCALE_WINDOW_SECONDS: z.coerce.number().min(1).max(3600).default(60),
 });
 
 export interface Config {
@@ -41,6 +51,21 @@ export interface Config {
   installation: string | undefined;
   resyncSeconds: number;
   restartBackoffMaxSeconds: number;
+  /** Seconds between metric samples; 0 turns collection off. */
+  metricsIntervalSeconds: number;
+  /** How long raw samples, 1-minute and 1-hour roll-ups are kept, in seconds. */
+  metricsRetention: { rawSeconds: number; minuteSeconds: number; hourSeconds: number };
+  /** How often alert rules are evaluated. */
+  alertIntervalSeconds: number;
+  webhookTimeoutSeconds: number;
+  /** Attempts of a webhook delivery before it is given up as failed. */
+  webhookAttempts: number;
+  /** Wait before the first retry of a webhook; doubled after each failure (at most an hour). */
+  webhookRetrySeconds: number;
+  /** How often autoscaling policies are evaluated. */
+  autoscaleIntervalSeconds: number;
+  /** The CPU average an autoscaling decision reads. */
+  autoscaleWindowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +93,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     installation: e.GUREUM_INSTALLATION,
     resyncSeconds: e.GUREUM_RESYNC_SECONDS,
     restartBackoffMaxSeconds: e.GUREUM_RESTART_BACKOFF_MAX_SECONDS,
+    metricsIntervalSeconds: e.GUREUM_METRICS_INTERVAL_SECONDS,
+    metricsRetention: { rawSeconds: e.GUREUM_METRICS_RAW_HOURS * 3600, minuteSeconds: e.GUREUM_METRICS_MINUTE_DAYS * 86_400, hourSeconds: e.GUREUM_METRICS_HOUR_DAYS * 86_400 },
+    alertIntervalSeconds: e.GUREUM_ALERT_INTERVAL_SECONDS,
+    webhookTimeoutSeconds: e.GUREUM_WEBHOOK_TIMEOUT_SECONDS,
+    webhookAttempts: e.GUREUM_WEBHOOK_ATTEMPTS,
+    webhookRetrySeconds: e.GUREUM_WEBHOOK_RETRY_SECONDS,
+    autoscaleIntervalSeconds: e.GUREUM_AUTOSCALE_INTERVAL_SECONDS,
+    autoscaleWindowSeconds: e.GUREUM_AUTOSCALE_WINDOW_SECONDS,
   };
 }
 
@@ -85,5 +118,15 @@ export function describeConfig(config: Config): Record<string, string | number> 
     GUREUM_INSTALLATION: config.installation ?? '(none)',
     GUREUM_RESYNC_SECONDS: config.resyncSeconds,
     GUREUM_RESTART_BACKOFF_MAX_SECONDS: config.restartBackoffMaxSeconds,
+    GUREUM_METRICS_INTERVAL_SECONDS: config.metricsIntervalSeconds,
+    GUREUM_METRICS_RAW_HOURS: config.metricsRetention.rawSeconds / 3600,
+    GUREUM_METRICS_MINUTE_DAYS: config.metricsRetention.minuteSeconds / 86_400,
+    GUREUM_METRICS_HOUR_DAYS: config.metricsRetention.hourSeconds / 86_400,
+    GUREUM_ALERT_INTERVAL_SECONDS: config.alertIntervalSeconds,
+    GUREUM_WEBHOOK_TIMEOUT_SECONDS: config.webhookTimeoutSeconds,
+    GUREUM_WEBHOOK_ATTEMPTS: config.webhookAttempts,
+    GUREUM_WEBHOOK_RETRY_SECONDS: config.webhookRetrySeconds,
+    GUREUM_AUTOSCALE_INTERVAL_SECONDS: config.autoscaleIntervalSeconds,
+    GUREUM_AUTOSCALE_WINDOW_SECONDS: config.autoscaleWindowSeconds,
   };
 }

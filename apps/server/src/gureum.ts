@@ -1,12 +1,19 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { AlertEvaluator } from './domain/alert-evaluator.js';
+import { AlertService } from './domain/alert.service.js';
 import { AppService } from './domain/app.service.js';
 import { AuditService } from './domain/audit.service.js';
 import { AuthService } from './domain/auth.service.js';
+import { AutoscaleService } from './domain/autoscale.service.js';
+import { Autoscaler } from './domain/autoscaler.js';
 import { EventService } from './domain/event.service.js';
 import { ImageService } from './domain/image.service.js';
 import { InstanceService } from './domain/instance.service.js';
+import { MetricsCollector } from './domain/metrics-collector.js';
+import { MetricsService } from './domain/metrics.service.js';
+import { Telemetry } from './domain/telemetry.js';
 import { PolicyGuard, type PolicyOptions } from './domain/policy.js';
 import { PolicyService } from './domain/policy.service.js';
 import { ProjectService } from './domain/project.service.js';
@@ -16,12 +23,14 @@ import type { Runtime } from './domain/runtime.js';
 import { SecretBox } from './domain/secret-box.js';
 import { SecretReader, SecretService, SecretsGuard } from './domain/secret.service.js';
 import { VolumeService } from './domain/volume.service.js';
+import { WebhookSender } from './domain/webhook-sender.js';
 import { DockerDriver } from './drivers/docker/docker.driver.js';
 import type { Services } from './http/context.js';
 import { buildServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { openDatabase } from './store/db.js';
+import { MetricsRepository } from './store/metrics.repository.js';
 import { Store } from './store/store.js';
 
 export interface Gureum {
@@ -47,7 +56,21 @@ export function createRuntime(config: Config): Runtime {
 /** Wires every part by constructor arguments, in one place. Does not listen. */
 export async function createGureum(config: Config, log: Logger, runtime: Runtime = createRuntime(config)): Promise<Gureum> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const store = new Store(await openDatabase(config.databaseUrl));
+  const db = await openDatabase(config.databaseUrl);
+  const store = new Store(db);
+  const telemetry = new Telemetry();
+  const metricsRepo = new MetricsRepository(db);
+  const collector = new MetricsCollector({
+    runtime,
+    store,
+    repo: metricsRepo,
+    log: log.child({ part: 'metrics' }),
+    intervalMs: config.metricsIntervalSeconds * 1000,
+    retention: config.metricsRetention,
+    diskPaths: [config.dataDir],
+    onCollected: (ms, replicas) => telemetry.observeCollection(ms, replicas),
+  });
+  const metrics = new MetricsService({ repo: metricsRepo, store, runtime, collector, intervalSeconds: config.metricsIntervalSeconds || 10, retention: config.metricsRetention });
   const events = new EventService(store);
   const auth = new AuthService(store);
   const boot = await auth.bootstrap(config.dataDir, config.adminPassword);
@@ -55,10 +78,21 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   const secretBox = await SecretBox.load(config.dataDir);
   // The socket Gureum itself drives is as off-limits to replicas as the usual ones.
   const policyOptions: PolicyOptions = config.dockerHost?.startsWith('unix://') ? { engineSockets: [config.dockerHost.slice('unix://'.length)] } : {};
-  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions });
+  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions, onReconciled: (ms) => telemetry.observeReconcile(ms) });
+  telemetry.queueDepth = () => reconciler.depth;
   const projects = new ProjectService(store, events, reconciler);
   const apps = new AppService(store, events);
   const quotas = new QuotaService(store);
+  const instances = new InstanceService(store, projects, apps, events, reconciler, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]);
+  const webhooks = new WebhookSender(store, secretBox, events, log.child({ part: 'webhooks' }), {
+    timeoutMs: config.webhookTimeoutSeconds * 1000,
+    maxAttempts: config.webhookAttempts,
+    retryBaseMs: config.webhookRetrySeconds * 1000,
+    retryMaxMs: 3_600_000,
+  });
+  const alertEvaluator = new AlertEvaluator(store, metrics.reader, events, webhooks, log.child({ part: 'alerts' }), config.alertIntervalSeconds * 1000);
+  const autoscale = new AutoscaleService(store, instances, events);
+  const autoscaler = new Autoscaler(store, metrics.reader, autoscale, log.child({ part: 'autoscaler' }), { intervalMs: config.autoscaleIntervalSeconds * 1000, windowMs: config.autoscaleWindowSeconds * 1000 });
   const services: Services = {
     auth,
     users: new UserService(store, auth),
@@ -66,17 +100,25 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     quotas,
     projects,
     apps,
-    instances: new InstanceService(store, projects, apps, events, reconciler, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]),
+    instances,
     volumes: new VolumeService(store, projects, runtime, events, quotas),
     secrets: new SecretService(store, projects, secretBox, events, reconciler),
     policies: new PolicyService(store, projects, events, reconciler),
     images: new ImageService(runtime, events),
     events,
+    metrics,
+    telemetry,
+    alerts: new AlertService(store, projects, secretBox, events),
+    autoscale,
     runtime,
     store,
   };
   const http = await buildServer(services, log);
   reconciler.start();
+  collector.start();
+  webhooks.start();
+  alertEvaluator.start();
+  autoscaler.start();
   return {
     http,
     services,
@@ -85,6 +127,8 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     tokenFile: boot.tokenFile,
     async stop() {
       reconciler.stop();
+      await collector.stop();
+      await Promise.all([alertEvaluator.stop(), autoscaler.stop(), webhooks.stop()]);
       await http.close();
       await store.close();
     },

@@ -47,6 +47,49 @@ export interface Runtime {
   /** Accepts an id, a short id or a reference. Throws IMAGE_NOT_FOUND / IMAGE_IN_USE. */
   removeImage(idOrRef: string, force: boolean): Promise<void>;
   inspectImage(idOrRef: string): Promise<ImageInfo | null>;
+
+  /**
+   * Cumulative counters of running replicas: from the kernel's cgroup files (v1 or v2) when
+   * the engine runs on this host, from the engine's stats API otherwise. Replicas that could
+   * not be read (gone, not running) are left out.
+   */
+  sampleReplicas(ids: readonly string[]): Promise<ReplicaCounters[]>;
+  /**
+   * The counters of the node the engine runs on, when that is this host (null otherwise).
+   * `diskPaths`: directories whose filesystems make up the node's disk figures.
+   */
+  sampleNode(diskPaths: readonly string[]): Promise<NodeCounters | null>;
+}
+
+/** What the kernel has counted for one replica since it started; rates come from two readings. */
+export interface ReplicaCounters {
+  id: string;
+  /** When read (unix ms). */
+  time: number;
+  cpuSeconds: number;
+  cpuLimitCores: number | null;
+  /** Working set: usage less inactive file cache, as the kubelet and `docker stats` count it. */
+  memoryBytes: number;
+  memoryLimitBytes: number | null;
+  netRxBytes: number;
+  netTxBytes: number;
+  blkReadBytes: number;
+  blkWriteBytes: number;
+  source: 'cgroup' | 'engine';
+}
+
+export interface NodeCounters {
+  node: string;
+  time: number;
+  /** Cumulative CPU ticks busy and in total, over all CPUs. */
+  cpuBusyTicks: number;
+  cpuTotalTicks: number;
+  cpus: number;
+  memoryBytes: number;
+  memoryTotalBytes: number;
+  load1: number;
+  diskUsedBytes: number;
+  diskTotalBytes: number;
 }
 
 export interface NodeInfo {

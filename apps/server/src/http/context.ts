@@ -1,12 +1,16 @@
+import type { AlertService } from '../domain/alert.service.js';
 import type { AppService } from '../domain/app.service.js';
 import type { Principal } from '../domain/access.js';
 import type { AuditService } from '../domain/audit.service.js';
 import type { AuthService } from '../domain/auth.service.js';
+import type { AutoscaleService } from '../domain/autoscale.service.js';
 import type { QuotaService } from '../domain/quota.service.js';
 import type { UserService } from '../domain/user.service.js';
 import type { EventService } from '../domain/event.service.js';
 import type { ImageService } from '../domain/image.service.js';
 import type { InstanceService } from '../domain/instance.service.js';
+import type { MetricsService } from '../domain/metrics.service.js';
+import type { Telemetry } from '../domain/telemetry.js';
 import type { PolicyService } from '../domain/policy.service.js';
 import type { SecretService } from '../domain/secret.service.js';
 import type { ProjectService } from '../domain/project.service.js';
@@ -28,6 +32,10 @@ export interface Services {
   policies: PolicyService;
   images: ImageService;
   events: EventService;
+  metrics: MetricsService;
+  telemetry: Telemetry;
+  alerts: AlertService;
+  autoscale: AutoscaleService;
   runtime: Runtime;
   store: Store;
 }

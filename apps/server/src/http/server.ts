@@ -7,6 +7,7 @@ import { toHttpError } from './errors.js';
 import { registerAuth } from './auth.hook.js';
 import { endLiveStreams } from './events.stream.js';
 import { registerExec } from './exec.socket.js';
+import { registerPrometheus } from './prometheus.exposition.js';
 import { identityHandlers } from './routes/identity.routes.js';
 import { catalogHandlers } from './routes/catalog.routes.js';
 import { governanceHandlers } from './routes/governance.routes.js';
@@ -54,5 +55,6 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
 
   bindRoutes(app, { ...catalogHandlers(services), ...instanceHandlers(services), ...systemHandlers(services), ...identityHandlers(services), ...governanceHandlers(services), ...metricsHandlers(services), ...alertHandlers(services) });
   registerExec(app, services);
+  registerPrometheus(app, services);
   return app;
 }

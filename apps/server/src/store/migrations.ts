@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { metricsMigration } from './metrics.migration.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, each applied once inside its own transaction. Append; never edit one that shipped. */
@@ -76,6 +77,43 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
         project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE, name TEXT NOT NULL,
         ciphertext TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
         PRIMARY KEY (project, name)
+      ) STRICT`,
+    ],
+  },
+  metricsMigration,
+  {
+    id: 4,
+    name: 'alerts-autoscaling',
+    statements: [
+      `CREATE TABLE alert_rules (
+        project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE, name TEXT NOT NULL,
+        metric TEXT NOT NULL, agg TEXT NOT NULL, scope TEXT NOT NULL, target TEXT,
+        comparison TEXT NOT NULL, threshold REAL NOT NULL, window_seconds INTEGER NOT NULL, for_seconds INTEGER NOT NULL,
+        webhook_url TEXT, webhook_secret TEXT, enabled INTEGER NOT NULL, evaluated_at TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (project, name)
+      ) STRICT`,
+      `CREATE TABLE alert_series (
+        project TEXT NOT NULL, rule TEXT NOT NULL, key TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('inactive', 'pending', 'firing')), value REAL, since TEXT,
+        PRIMARY KEY (project, rule, key),
+        FOREIGN KEY (project, rule) REFERENCES alert_rules(project, name) ON DELETE CASCADE
+      ) STRICT`,
+      `CREATE TABLE alert_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, project TEXT NOT NULL, rule TEXT NOT NULL,
+        event TEXT NOT NULL CHECK (event IN ('firing', 'resolved')), key TEXT NOT NULL, body TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')), attempts INTEGER NOT NULL,
+        last_status_code INTEGER, last_error TEXT, created_at TEXT NOT NULL, next_attempt_at TEXT, delivered_at TEXT,
+        FOREIGN KEY (project, rule) REFERENCES alert_rules(project, name) ON DELETE CASCADE
+      ) STRICT`,
+      `CREATE INDEX alert_deliveries_rule ON alert_deliveries (project, rule, id)`,
+      `CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at)`,
+      `CREATE TABLE autoscale_policies (
+        instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE, component TEXT NOT NULL,
+        project TEXT NOT NULL, instance TEXT NOT NULL,
+        min_replicas INTEGER NOT NULL, max_replicas INTEGER NOT NULL, target_cpu_percent REAL NOT NULL,
+        up_window_seconds INTEGER NOT NULL, down_window_seconds INTEGER NOT NULL,
+        last_cpu_percent REAL, last_decision TEXT, last_decision_at TEXT, recommendations TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (instance_id, component)
       ) STRICT`,
     ],
   },

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { AlertRepository } from './alert.repository.js';
 import { AppRepository } from './app.repository.js';
 import { AuditRepository } from './audit.repository.js';
+import { AutoscaleRepository } from './autoscale.repository.js';
 import { EventRepository } from './event.repository.js';
 import { InstanceRepository } from './instance.repository.js';
 import { ProjectRepository } from './project.repository.js';
@@ -19,6 +21,8 @@ export class Store {
   readonly users: UserRepository;
   readonly audit: AuditRepository;
   readonly secrets: SecretRepository;
+  readonly alerts: AlertRepository;
+  readonly autoscale: AutoscaleRepository;
 
   constructor(private readonly db: Kysely<Database>) {
     this.projects = new ProjectRepository(db);
@@ -29,6 +33,8 @@ export class Store {
     this.users = new UserRepository(db);
     this.audit = new AuditRepository(db);
     this.secrets = new SecretRepository(db);
+    this.alerts = new AlertRepository(db);
+    this.autoscale = new AutoscaleRepository(db);
   }
 
   /** Runs fn in one transaction: all of its writes land, or none. */

@@ -14,6 +14,10 @@ export interface Database {
   sessions: SessionsTable;
   audit: AuditTable;
   secrets: SecretsTable;
+  alert_rules: AlertRulesTable;
+  alert_series: AlertSeriesTable;
+  alert_deliveries: AlertDeliveriesTable;
+  autoscale_policies: AutoscalePoliciesTable;
 }
 
 export interface MembershipsTable {
@@ -137,4 +141,68 @@ export interface EventsTable {
   instance: string | null;
   message: string;
   data: string;
+}
+
+export interface AlertRulesTable {
+  project: string;
+  name: string;
+  metric: string;
+  agg: string;
+  scope: string;
+  target: string | null;
+  comparison: string;
+  threshold: number;
+  window_seconds: number;
+  for_seconds: number;
+  webhook_url: string | null;
+  /** Sealed by the SecretBox. */
+  webhook_secret: string | null;
+  enabled: number;
+  evaluated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertSeriesTable {
+  project: string;
+  rule: string;
+  key: string;
+  state: 'inactive' | 'pending' | 'firing';
+  value: number | null;
+  since: string | null;
+}
+
+export interface AlertDeliveriesTable {
+  id: Generated<number>;
+  project: string;
+  rule: string;
+  event: 'firing' | 'resolved';
+  key: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+}
+
+export interface AutoscalePoliciesTable {
+  instance_id: string;
+  component: string;
+  project: string;
+  instance: string;
+  min_replicas: number;
+  max_replicas: number;
+  target_cpu_percent: number;
+  up_window_seconds: number;
+  down_window_seconds: number;
+  last_cpu_percent: number | null;
+  last_decision: string | null;
+  last_decision_at: string | null;
+  /** JSON Recommendation[] */
+  recommendations: string;
+  created_at: string;
+  updated_at: string;
 }

@@ -36,6 +36,7 @@ export const AlertRuleCreate = z
   .strict();
 export type AlertRuleCreate = z.infer<typeof AlertRuleCreate>;
 export const AlertRuleUpdate = AlertRuleCreate.omit({ name: true });
+export type AlertRuleUpdate = z.infer<typeof AlertRuleUpdate>;
 
 export const AlertState = z.enum(['inactive', 'pending', 'firing']);
 export type AlertState = z.infer<typeof AlertState>;
@@ -69,8 +70,12 @@ export const AlertRule = z.object({
 });
 export type AlertRule = z.infer<typeof AlertRule>;
 
-/** The answer to a create: the rule and, once, the webhook signing secret. */
+/**
+ * The answer to a create (and to an update): the rule and, once, the webhook signing secret —
+ * when Gureum generated it (none given) or it was given in this request; null otherwise.
+ */
 export const AlertRuleCreated = AlertRule.extend({ webhookSecret: z.string().nullable() });
+export type AlertRuleCreated = z.infer<typeof AlertRuleCreated>;
 
 export const FiringAlert = z.object({
   project: Name,

@@ -25,6 +25,7 @@ export interface EngineInfo {
   OperatingSystem: string;
   Architecture: string;
   Labels: string[] | null;
+  DockerRootDir?: string;
 }
 
 /** dockerode accepts an abortSignal on every call; its typings omit it on these. */

@@ -12,7 +12,7 @@ const INSPECT_CONCURRENCY = 16;
 /** Engine words for "the host port is taken" (userland proxy or iptables). */
 const PORT_TAKEN = /port is already allocated|address already in use|bind for .* failed/i;
 
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

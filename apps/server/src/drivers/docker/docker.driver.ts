@@ -5,9 +5,11 @@ import type {
   EngineEvent,
   ExecSession,
   ImageInfo,
+  NodeCounters,
   NodeInfo,
   ObservedReplica,
   PullProgress,
+  ReplicaCounters,
   ReplicaSpec,
   Runtime,
 } from '../../domain/runtime.js';
@@ -19,6 +21,9 @@ import { DockerNetworks } from './docker-networks.js';
 import { DockerReplicas } from './docker-replicas.js';
 import { startExecSession, toLogText } from './docker-streams.js';
 import { DockerVolumes } from './docker-volumes.js';
+import { HOST_ROOTS } from './cgroup-reader.js';
+import { DockerSampler } from './docker-stats.js';
+import { readHost } from './host-stats.js';
 
 export interface DockerDriverOptions extends DockerEngineOptions {
   /** Node name to report instead of the engine's own host name. */
@@ -29,6 +34,12 @@ export interface DockerDriverOptions extends DockerEngineOptions {
    * sees only its own. Without one it sees only objects that carry no installation name.
    */
   installation?: string;
+  /**
+   * Where replica counters come from: the kernel's cgroup files (default for a local engine;
+   * Gureum must run on the engine's host, not in a cgroup namespace) or the engine's stats API
+   * (always for a remote engine; far costlier per sample).
+   */
+  metricsSource?: 'cgroup' | 'engine';
 }
 
 /**
@@ -45,6 +56,10 @@ export class DockerDriver implements Runtime {
   private readonly images: DockerImages;
   private readonly installation: string | undefined;
   private nodeName: Promise<string> | undefined;
+  private readonly sampler: DockerSampler;
+  /** The engine runs on this host: its /proc and cgroup files are ours to read. */
+  private readonly local: boolean;
+  private rootDir: Promise<string | null> | undefined;
 
   constructor(options: DockerDriverOptions = {}) {
     this.engine = new DockerEngine(options);
@@ -66,6 +81,8 @@ export class DockerDriver implements Runtime {
       this.installation,
     );
     if (options.nodeName) this.nodeName = Promise.resolve(options.nodeName);
+    this.local = !options.host;
+    this.sampler = new DockerSampler(this.engine, this.local ? (options.metricsSource ?? 'cgroup') : 'engine');
   }
 
   async ping(): Promise<void> {
@@ -234,5 +251,20 @@ export class DockerDriver implements Runtime {
 
   inspectImage(idOrRef: string): Promise<ImageInfo | null> {
     return this.images.inspect(idOrRef);
+  }
+
+  sampleReplicas(ids: readonly string[]): Promise<ReplicaCounters[]> {
+    return this.sampler.sample(ids);
+  }
+
+  async sampleNode(diskPaths: readonly string[]): Promise<NodeCounters | null> {
+    if (!this.local) return null;
+    // The engine's root dir holds images and container layers: part of the node's disk when readable.
+    this.rootDir ??= this.engine
+      .call('read engine info', (signal) => this.engine.untyped.info({ abortSignal: signal }))
+      .then((info) => info.DockerRootDir ?? null)
+      .catch(() => ((this.rootDir = undefined), null));
+    const rootDir = await this.rootDir;
+    return readHost(await this.node(), rootDir ? [...diskPaths, rootDir] : diskPaths, HOST_ROOTS);
   }
 }

@@ -6,20 +6,24 @@ type AlertHandlers = Pick<
   'listAlertRules' | 'createAlertRule' | 'getAlertRule' | 'updateAlertRule' | 'deleteAlertRule' | 'listAlertDeliveries' | 'listFiringAlerts' | 'getAutoscale' | 'putAutoscale' | 'deleteAutoscale'
 >;
 
-const pending = (): Promise<never> => Promise.reject(new Error('alerts are being built on this branch'));
-
-// WIP(monitoring): replaced by the alert and autoscale services.
-export function alertHandlers(_s: Services): AlertHandlers {
+/** Alert rules with their deliveries, and autoscaling policies of components. */
+export function alertHandlers(s: Services): AlertHandlers {
   return {
-    listAlertRules: pending,
-    createAlertRule: pending,
-    getAlertRule: pending,
-    updateAlertRule: pending,
-    deleteAlertRule: pending,
-    listAlertDeliveries: pending,
-    listFiringAlerts: pending,
-    getAutoscale: pending,
-    putAutoscale: pending,
-    deleteAutoscale: pending,
+    listAlertRules: ({ params }) => s.alerts.list(params.project),
+    createAlertRule: ({ params, body }) => s.alerts.create(params.project, body),
+    getAlertRule: ({ params }) => s.alerts.get(params.project, params.alert),
+    updateAlertRule: ({ params, body }) => s.alerts.update(params.project, params.alert, body),
+    deleteAlertRule: async ({ params }) => {
+      await s.alerts.delete(params.project, params.alert);
+      return { deleted: true as const };
+    },
+    listAlertDeliveries: ({ params }) => s.alerts.deliveries(params.project, params.alert),
+    listFiringAlerts: () => s.alerts.firing(),
+    getAutoscale: ({ params }) => s.autoscale.get(params.project, params.instance, params.component),
+    putAutoscale: ({ params, body }) => s.autoscale.put(params.project, params.instance, params.component, body),
+    deleteAutoscale: async ({ params }) => {
+      await s.autoscale.delete(params.project, params.instance, params.component);
+      return { deleted: true as const };
+    },
   };
 }

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { AppCreate, InstanceCreate, type ReplicaMetric } from '@gureum/contract';
+import { openDatabase } from '../store/db.js';
+import { Store } from '../store/store.js';
+import type { Principal } from './access.js';
+import { AppService } from './app.service.js';
+import { AutoscaleService } from './autoscale.service.js';
+import { Autoscaler } from './autoscaler.js';
+import { EventService } from './event.service.js';
+import { InstanceService } from './instance.service.js';
+import type { MetricsReader, ReplicaFigure, ReplicaSelector } from './metrics-reader.js';
+import { ProjectService } from './project.service.js';
+import { QuotaService } from './quota.service.js';
+
+/** A fake MetricsReader: each replica of the component uses the cores the test sets. */
+class FakeMetricsReader implements MetricsReader {
+  cores: number[] = [];
+  recent(selector: ReplicaSelector, _metric: ReplicaMetric, _windowMs: number): Promise<ReplicaFigure[]> {
+    return Promise.resolve(this.cores.map((value, replica) => ({ project: selector.project, instance: selector.instance ?? '', component: selector.component ?? '', replica, value, samples: 3 })));
+  }
+}
+
+const admin: Principal = { userId: 'admin', userName: 'admin', isAdmin: true, via: 'token', token: null, csrf: null, roles: new Map() };
+
+describe('autoscaler (fake metrics reader, real SQLite in memory, real instance service and quota)', () => {
+  let store: Store;
+  let events: EventService;
+  let instances: InstanceService;
+  let autoscale: AutoscaleService;
+  let autoscaler: Autoscaler;
+  const reader = new FakeMetricsReader();
+  let clock = 1_000_000;
+  const enqueued: string[] = [];
+
+  before(async () => {
+    store = new Store(await openDatabase('sqlite::memory:'));
+    events = new EventService(store);
+    const queue = { enqueue: (id: string) => void enqueued.push(id), enqueueProject: () => undefined };
+    const projects = new ProjectService(store, events, queue);
+    const apps = new AppService(store, events);
+    const quotas = new QuotaService(store);
+    instances = new InstanceService(store, projects, apps, events, queue, [quotas]);
+    autoscale = new AutoscaleService(store, instances, events);
+    autoscaler = new Autoscaler(store, reader, autoscale, pino({ level: 'silent' }), { intervalMs: 1000, windowMs: 10_000 }, () => clock);
+    await store.projects.insert({ name: 'lab', description: '', deleting: false, createdAt: new Date().toISOString(), quota: { replicas: 2 }, policy: {} });
+    await apps.create(AppCreate.parse({ name: 'burn', components: [{ name: 'main', image: 'busybox', resources: { cpus: 0.5 } }] }), admin);
+    await instances.create('lab', InstanceCreate.parse({ name: 'web', app: 'burn', replicas: 1 }));
+    await autoscale.put('lab', 'web', 'main', { min: 1, max: 4, targetCpuPercent: 50, scaleUpStabilizationSeconds: 0, scaleDownStabilizationSeconds: 0 });
+  });
+
+  after(() => store.close());
+
+  const replicas = async () => (await instances.get('lab', 'web')).components[0]?.desiredReplicas;
+  const autoscaled = async () => (await events.list({ type: 'instance.autoscaled', limit: 100 })).map((e) => e.data);
+
+  it('scales up through the instance update (queued for the reconciler) and records the figures', async () => {
+    reader.cores = [0.5];
+    const queuedBefore = enqueued.length;
+    await autoscaler.evaluateAll();
+    assert.equal(await replicas(), 2);
+    assert.ok(enqueued.length > queuedBefore, 'the reconciler was asked to act');
+    assert.deepEqual(await autoscaled(), [{ component: 'main', from: 1, to: 2, wanted: 2, reason: 'cpu above target', avgCpuPercent: 100, targetCpuPercent: 50, recommendation: 2, replicasReporting: 1, capped: null }]);
+    const policy = await autoscale.get('lab', 'web', 'main');
+    assert.equal(policy.lastCpuPercent, 100);
+    assert.match(policy.lastDecision ?? '', /^1 → 2: cpu above target: average CPU 100% of limit, target 50%$/);
+  });
+
+  it('takes what the quota allows and says so, without an event when nothing changes', async () => {
+    reader.cores = [0.5, 0.5];
+    clock += 1000;
+    await autoscaler.evaluateAll();
+    assert.equal(await replicas(), 2);
+    assert.equal((await autoscaled()).length, 1);
+    assert.match((await autoscale.get('lab', 'web', 'main')).lastDecision ?? '', /^2 → 2: wanted 4: .*capped by the quota/);
+  });
+
+  it('scales down when idle, and brings a manual change back into [min, max]', async () => {
+    reader.cores = [0, 0];
+    clock += 1000;
+    await autoscaler.evaluateAll();
+    assert.equal(await replicas(), 1);
+    assert.equal((await autoscaled()).at(-1)?.reason, 'cpu below target');
+
+    await store.projects.setQuota('lab', {});
+    await instances.update('lab', 'web', { replicas: 6 });
+    reader.cores = [0.25, 0.25, 0.25, 0.25, 0.25, 0.25];
+    clock += 1000;
+    await autoscaler.evaluateAll();
+    assert.equal(await replicas(), 4);
+    assert.equal((await autoscaled()).at(-1)?.reason, 'above max');
+  });
+
+  it('leaves stopped and deleted instances alone', async () => {
+    await instances.setRunState('lab', 'web', 'stop');
+    reader.cores = [0.5, 0.5, 0.5, 0.5];
+    const count = (await autoscaled()).length;
+    clock += 1000;
+    await autoscaler.evaluateAll();
+    assert.equal((await instances.get('lab', 'web')).components[0]?.desiredReplicas, 0);
+    await instances.setRunState('lab', 'web', 'start');
+    await instances.delete('lab', 'web');
+    clock += 1000;
+    await autoscaler.evaluateAll();
+    assert.equal((await autoscaled()).length, count);
+  });
+});

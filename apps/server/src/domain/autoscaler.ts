@@ -1,0 +1,89 @@
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import { Ticker } from './alert-ticker.js';
+import { decide } from './autoscale-decision.js';
+import type { AutoscalePolicyRecord } from './autoscale-records.js';
+import type { AutoscaleService } from './autoscale.service.js';
+import type { MetricsReader } from './metrics-reader.js';
+
+export interface AutoscalerOptions {
+  intervalMs: number;
+  /** The CPU average each decision reads. */
+  windowMs: number;
+}
+
+/**
+ * Evaluates every autoscaling policy on an interval: the component's replicas' average CPU
+ * over the window, in % of their limit, against the target (see autoscale-decision.ts), and
+ * acts through AutoscaleService.scale. Stopped, deleted or deleting instances are left alone.
+ */
+export class Autoscaler {
+  private readonly ticker: Ticker;
+
+  constructor(
+    private readonly store: Store,
+    private readonly reader: MetricsReader,
+    private readonly service: Pick<AutoscaleService, 'scale'>,
+    private readonly log: Logger,
+    private readonly options: AutoscalerOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.ticker = new Ticker(options.intervalMs, () => this.evaluateAll(), (err) => this.log.error({ err }, 'autoscaling pass failed'));
+  }
+
+  start(): void {
+    this.ticker.start();
+  }
+
+  stop(): Promise<void> {
+    return this.ticker.stop();
+  }
+
+  async evaluateAll(): Promise<void> {
+    for (const policy of await this.store.autoscale.list()) {
+      try {
+        await this.evaluate(policy);
+      } catch (err) {
+        this.log.warn({ err, project: policy.project, instance: policy.instance, component: policy.component }, 'autoscaling policy not evaluated');
+      }
+    }
+  }
+
+  async evaluate(policy: AutoscalePolicyRecord): Promise<void> {
+    const instance = await this.store.instances.getById(policy.instanceId);
+    if (!instance || instance.deleting || instance.desiredState === 'stopped') return;
+    const comp = instance.components.find((c) => c.name === policy.component);
+    if (!comp || comp.cpus === undefined) {
+      const why = comp ? 'the component has no CPU limit any more' : 'the instance has no such component any more';
+      if (policy.lastDecision !== `not scaling: ${why}`) await this.store.autoscale.recordDecision({ ...policy, lastDecision: `not scaling: ${why}`, lastDecisionAt: new Date(this.now()).toISOString() });
+      return;
+    }
+    const figures = await this.reader.recent({ project: instance.project, instance: instance.name, component: comp.name }, 'cpu_cores', this.options.windowMs);
+    // Replicas being removed by a scale-down still have samples in the window: they do not count.
+    const cores = figures.filter((f) => f.replica < comp.replicas).map((f) => f.value);
+    const nowMs = this.now();
+    const d = decide({
+      current: comp.replicas,
+      min: policy.min,
+      max: policy.max,
+      targetCpuPercent: policy.targetCpuPercent,
+      cpuLimit: comp.cpus,
+      replicaCores: cores,
+      upWindowMs: policy.scaleUpStabilizationSeconds * 1000,
+      downWindowMs: policy.scaleDownStabilizationSeconds * 1000,
+      history: policy.recommendations,
+      nowMs,
+    });
+    let decision: Pick<AutoscalePolicyRecord, 'lastDecision' | 'lastDecisionAt'> = { lastDecision: policy.lastDecision, lastDecisionAt: policy.lastDecisionAt };
+    if (d.to !== comp.replicas) {
+      decision = await this.service.scale(instance, comp.name, comp.replicas, d.to, {
+        reason: d.reason,
+        avgCpuPercent: d.avgCpuPercent,
+        targetCpuPercent: policy.targetCpuPercent,
+        recommendation: d.recommendation,
+        replicasReporting: cores.length,
+      });
+    }
+    await this.store.autoscale.recordDecision({ ...policy, lastCpuPercent: d.avgCpuPercent, ...decision, recommendations: d.history });
+  }
+}
