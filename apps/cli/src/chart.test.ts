@@ -9,8 +9,10 @@ describe('charts', () => {
     assert.equal(sparkline([0, 0, 0], 3), '▁▁▁', 'a flat zero line sits at the bottom');
   });
 
-  it('averages many points into the width', () => {
+  it('averages many points into the width, and stretches few over it', () => {
     assert.deepEqual(resample([1, 3, 5, 7], 2), [2, 6]);
+    assert.deepEqual(resample([1, null, 5], 6), [1, 1, null, null, 5, 5]);
+    assert.deepEqual(resample([], 4), []);
     assert.deepEqual(resample([null, null, 4, 6], 2), [null, 5]);
     assert.equal(sparkline(Array.from({ length: 600 }, (_, i) => i), 60).length, 60);
   });

@@ -5,9 +5,13 @@ export type Point = [number, number | null];
 
 const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/** Averages the values into `width` buckets (gaps stay null). */
+/**
+ * Fits the values to `width` columns: many are averaged into buckets (gaps stay null), few are
+ * stretched (each repeated over its share of the columns), so a chart always spans its width.
+ */
 export function resample(values: (number | null)[], width: number): (number | null)[] {
-  if (values.length <= width) return values;
+  if (values.length === 0) return [];
+  if (values.length <= width) return Array.from({ length: width }, (_, b) => values[Math.floor((b * values.length) / width)]!);
   const result: (number | null)[] = [];
   for (let b = 0; b < width; b++) {
     const slice = values.slice(Math.floor((b * values.length) / width), Math.floor(((b + 1) * values.length) / width)).filter((v): v is number => v !== null);
