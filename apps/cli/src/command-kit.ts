@@ -64,3 +64,21 @@ export async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** A resource's command group (`gureum volumes`), whose `ls` runs when no subcommand is given. */
+export function resourceGroup(program: Command, name: string, alias: string, summary: string, usage: string[]): Command {
+  return examples(program.command(name).alias(alias).summary(summary), usage);
+}
+
+/** The `ls` of a group: the default subcommand, with -o and -q. */
+export function listCommand(group: Command, summary: string): Command {
+  return withOutput(group.command('ls', { isDefault: true }).summary(summary));
+}
+
+/** Acts on each named object in turn, printing each name once done: after an error, what came before it is done. */
+export async function eachName(names: string[], act: (name: string) => Promise<unknown>): Promise<void> {
+  for (const name of names) {
+    await act(name);
+    process.stdout.write(`${name}\n`);
+  }
+}

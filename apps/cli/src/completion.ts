@@ -33,6 +33,13 @@ function names(cmd: Command, key: string): [string, string][] {
   });
 }
 
+/** The `case` arms that move from a command to a subcommand as the typed words are read. */
+function transitions(program: Command): string {
+  return names(program, 'gureum')
+    .map(([from, to]) => `      ${from}) key=${to} ;;`)
+    .join('\n');
+}
+
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -41,9 +48,6 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
  */
 export function bashCompletion(program: Command): string {
   const root = walk(program, 'gureum');
-  const transitions = names(program, 'gureum')
-    .map(([from, to]) => `      ${from}) key=${to} ;;`)
-    .join('\n');
   const words = flatten(root)
     .map((n) => `    ${n.key}) words=${quote([...n.children.map((c) => c.name), ...n.options].join(' '))} ;;`)
     .join('\n');
@@ -53,7 +57,7 @@ _gureum() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w=\${COMP_WORDS[i]}
     case "$key/$w" in
-${transitions}
+${transitions(program)}
     esac
   done
   case $key in
@@ -68,9 +72,6 @@ complete -o default -F _gureum gureum
 /** A zsh completion script with a description for each subcommand. */
 export function zshCompletion(program: Command): string {
   const root = walk(program, 'gureum');
-  const transitions = names(program, 'gureum')
-    .map(([from, to]) => `      ${from}) key=${to} ;;`)
-    .join('\n');
   const cases = flatten(root)
     .map((n) => {
       const described = n.children.map((c) => quote(`${c.name}:${c.summary.replace(/:/g, '\\:')}`)).join(' ');
@@ -85,7 +86,7 @@ _gureum() {
   for ((i = 2; i < CURRENT; i++)); do
     w=\${words[i]}
     case "$key/$w" in
-${transitions}
+${transitions(program)}
     esac
   done
   case $key in

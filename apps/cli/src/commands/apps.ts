@@ -1,6 +1,6 @@
 import { ApiError, type App, type AppCreateInput } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, readDocument, withOutput } from '../command-kit.js';
+import { eachName, examples, listCommand, readDocument, resourceGroup, withOutput } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { formatAge, printItem, printList, renderFields, renderTable, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
@@ -21,10 +21,9 @@ interface FileOptions extends OutputOptions {
 
 /** `gureum apps ls|show|create|apply|rm`: the catalog. */
 export function registerApps(program: Command, session: Session): void {
-  const apps = program.command('apps').alias('app').summary('the catalog: list, show, create, apply and delete apps');
-  examples(apps, ['gureum apps', 'gureum apps apply -f hello.yaml', 'gureum apps show hello -o yaml']);
+  const apps = resourceGroup(program, 'apps', 'app', 'the catalog: list, show, create, apply and delete apps', ['gureum apps', 'gureum apps apply -f hello.yaml', 'gureum apps show hello -o yaml']);
 
-  const ls = withOutput(apps.command('ls', { isDefault: true }).summary('list the apps you can launch')).action(async (opts: OutputOptions) => {
+  const ls = listCommand(apps, 'list the apps you can launch').action(async (opts: OutputOptions) => {
     printList(await session.client().call('listApps', {}), columns, opts, (a) => a.name);
   });
   examples(ls, ['gureum apps ls', 'gureum apps ls -o json']);
@@ -63,10 +62,7 @@ export function registerApps(program: Command, session: Session): void {
     .argument('<name...>')
     .action(async (names: string[]) => {
       const client = session.client();
-      for (const name of names) {
-        await client.call('deleteApp', { params: { app: name } });
-        process.stdout.write(`${name}\n`);
-      }
+      await eachName(names, (app) => client.call('deleteApp', { params: { app } }));
     });
   examples(rm, ['gureum apps rm hello']);
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { examples, withOutput } from '../command-kit.js';
+import { examples, listCommand } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { printList, type OutputOptions } from '../output.js';
+import type { Config, Context } from '../config.js';
 import type { Session } from '../session.js';
 
 /** `gureum context ls|use|rm`: the servers this CLI knows. */
@@ -9,7 +10,7 @@ export function registerContext(program: Command, session: Session): void {
   const context = program.command('context').alias('contexts').summary('list and switch between the servers you logged in to');
   examples(context, ['gureum context ls', 'gureum context use lab', 'gureum --context lab ps']);
 
-  const ls = withOutput(context.command('ls', { isDefault: true }).summary('list contexts (* marks the current one)')).action((opts: OutputOptions) => {
+  const ls = listCommand(context, 'list contexts (* marks the current one)').action((opts: OutputOptions) => {
     const config = session.loadConfig();
     const current = session.currentContext(config)?.name;
     // Tokens never leave the config file through output.
@@ -35,10 +36,10 @@ export function registerContext(program: Command, session: Session): void {
     .argument('<name>', 'context name')
     .action((name: string) => {
       const config = session.loadConfig();
-      if (!config.contexts[name]) throw new UsageError(`no context named ${name} (see gureum context ls)`);
+      const context = requireContext(config, name);
       config.current = name;
       session.saveConfig(config);
-      process.stderr.write(`Now using context ${name} (${config.contexts[name].url}).\n`);
+      process.stderr.write(`Now using context ${name} (${context.url}).\n`);
     });
   examples(use, ['gureum context use lab']);
 
@@ -48,10 +49,16 @@ export function registerContext(program: Command, session: Session): void {
     .argument('<name>', 'context name')
     .action((name: string) => {
       const config = session.loadConfig();
-      if (!config.contexts[name]) throw new UsageError(`no context named ${name} (see gureum context ls)`);
+      requireContext(config, name);
       delete config.contexts[name];
       if (config.current === name) delete config.current;
       session.saveConfig(config);
     });
   examples(rm, ['gureum context rm old-lab']);
+}
+
+function requireContext(config: Config, name: string): Context {
+  const context = config.contexts[name];
+  if (!context) throw new UsageError(`no context named ${name} (see gureum context ls)`);
+  return context;
 }

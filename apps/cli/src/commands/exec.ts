@@ -29,7 +29,7 @@ export function registerExec(program: Command, session: Session): void {
       )
       .argument('<instance>')
       .argument('[command...]', 'the command and its arguments, after --')
-      .option('-i, --interactive', 'send standard input to the command')
+      .option('-i, --interactive', 'send standard input to the command (without it, the command gets no input: use -it for a shell)')
       .option('-t, --tty', 'use this terminal raw (keys go to the remote terminal unchanged)')
       .option('-c, --component <component>', 'a replica of this component')
       .option('--replica <index>', 'this replica index'),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { routes, type Image, type ImageProgress } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, withOutput } from '../command-kit.js';
+import { eachName, examples, listCommand, resourceGroup, withOutput } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { formatAge, formatBytes, printItem, printList, type Column, type OutputOptions } from '../output.js';
 import { ProgressView, progressError } from '../progress.js';
@@ -23,10 +23,9 @@ const describeImage = (verb: string) => (i: Image) => `${verb} ${shortId(i.id)} 
 
 /** `gureum images ls|pull|load|rm`. */
 export function registerImages(program: Command, session: Session): void {
-  const images = program.command('images').alias('image').summary('images on the engine: list, pull, load from a tarball, remove');
-  examples(images, ['gureum images', 'gureum images pull registry.lab:5000/tools/busybox:1', 'gureum images load busybox.tar']);
+  const images = resourceGroup(program, 'images', 'image', 'images on the engine: list, pull, load from a tarball, remove', ['gureum images', 'gureum images pull registry.lab:5000/tools/busybox:1', 'gureum images load busybox.tar']);
 
-  const ls = withOutput(images.command('ls', { isDefault: true }).summary('list images on the engine')).action(async (opts: OutputOptions) => {
+  const ls = listCommand(images, 'list images on the engine').action(async (opts: OutputOptions) => {
     printList(await session.client().call('listImages', {}), columns, opts, (i) => i.id);
   });
   examples(ls, ['gureum images ls', 'gureum images ls -q']);
@@ -82,10 +81,7 @@ export function registerImages(program: Command, session: Session): void {
     .option('-f, --force', 'remove even when tagged several times')
     .action(async (ids: string[], opts: { force?: boolean }) => {
       const client = session.client();
-      for (const id of ids) {
-        await client.call('deleteImage', { params: { id }, query: opts.force ? { force: 'true' } : {} });
-        process.stdout.write(`${id}\n`);
-      }
+      await eachName(ids, (id) => client.call('deleteImage', { params: { id }, query: opts.force ? { force: 'true' } : {} }));
     });
   examples(rm, ['gureum images rm busybox:1', 'gureum images rm -f 3f57d9401f8d']);
 }

@@ -1,6 +1,6 @@
 import { Role, type Member } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, withOutput, withProject } from '../command-kit.js';
+import { eachName, examples, listCommand, resourceGroup, withOutput, withProject } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { formatAge, printItem, printList, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
@@ -15,10 +15,9 @@ type Opts = OutputOptions & { project?: string };
 
 /** `gureum members ls|set|rm`: who may do what in a project. */
 export function registerMembers(program: Command, session: Session): void {
-  const members = program.command('members').alias('member').summary('members of a project and their roles (owner, member, viewer)');
-  examples(members, ['gureum members', 'gureum members set alice member']);
+  const members = resourceGroup(program, 'members', 'member', 'members of a project and their roles (owner, member, viewer)', ['gureum members', 'gureum members set alice member']);
 
-  const ls = withOutput(withProject(members.command('ls', { isDefault: true }).summary('list members'))).action(async (opts: Opts) => {
+  const ls = withProject(listCommand(members, 'list members')).action(async (opts: Opts) => {
     printList(await session.client().call('listMembers', { params: { project: session.project(opts.project) } }), columns, opts, (m) => m.user);
   });
   examples(ls, ['gureum members ls -p lab']);
@@ -36,10 +35,7 @@ export function registerMembers(program: Command, session: Session): void {
   const rm = withProject(members.command('rm').summary('remove members').argument('<user...>')).action(async (users: string[], opts: { project?: string }) => {
     const project = session.project(opts.project);
     const client = session.client();
-    for (const user of users) {
-      await client.call('deleteMember', { params: { project, user } });
-      process.stdout.write(`${user}\n`);
-    }
+    await eachName(users, (user) => client.call('deleteMember', { params: { project, user } }));
   });
   examples(rm, ['gureum members rm bob']);
 }

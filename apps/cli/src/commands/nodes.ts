@@ -1,6 +1,6 @@
 import type { Node } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, withOutput } from '../command-kit.js';
+import { examples, listCommand, resourceGroup } from '../command-kit.js';
 import { formatBytes, printList, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 
@@ -16,10 +16,9 @@ const columns: Column<Node>[] = [
 
 /** `gureum nodes`: the engine hosts. */
 export function registerNodes(program: Command, session: Session): void {
-  const nodes = program.command('nodes').alias('node').summary('engine hosts with their capacity and status');
-  const ls = withOutput(nodes.command('ls', { isDefault: true }).summary('list nodes')).action(async (opts: OutputOptions) => {
+  const nodes = resourceGroup(program, 'nodes', 'node', 'engine hosts with their capacity and status', ['gureum nodes', 'gureum nodes -o json']);
+  const ls = listCommand(nodes, 'list nodes').action(async (opts: OutputOptions) => {
     printList(await session.client().call('listNodes', {}), columns, opts, (n) => n.name);
   });
-  examples(nodes, ['gureum nodes', 'gureum nodes -o json']);
   examples(ls, ['gureum nodes ls']);
 }

@@ -1,6 +1,6 @@
 import type { Project } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, withOutput } from '../command-kit.js';
+import { eachName, examples, listCommand, resourceGroup, withOutput } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { formatAge, formatBytes, printItem, printList, renderFields, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
@@ -15,10 +15,9 @@ const columns: Column<Project>[] = [
 
 /** `gureum projects ls|create|show|rm|use`. */
 export function registerProjects(program: Command, session: Session): void {
-  const projects = program.command('projects').alias('project').summary('list, create, show and delete projects');
-  examples(projects, ['gureum projects', 'gureum projects create lab', 'gureum projects use lab']);
+  const projects = resourceGroup(program, 'projects', 'project', 'list, create, show and delete projects', ['gureum projects', 'gureum projects create lab', 'gureum projects use lab']);
 
-  const ls = withOutput(projects.command('ls', { isDefault: true }).summary('list the projects you can see')).action(async (opts: OutputOptions) => {
+  const ls = listCommand(projects, 'list the projects you can see').action(async (opts: OutputOptions) => {
     printList(await session.client().call('listProjects', {}), columns, opts, (p) => p.name);
   });
   examples(ls, ['gureum projects ls', 'gureum projects ls -q']);
@@ -61,10 +60,7 @@ export function registerProjects(program: Command, session: Session): void {
     .option('--force', 'also delete its instances and volumes')
     .action(async (names: string[], opts: { force?: boolean }) => {
       const client = session.client();
-      for (const name of names) {
-        await client.call('deleteProject', { params: { project: name }, query: opts.force ? { force: 'true' } : {} });
-        process.stdout.write(`${name}\n`);
-      }
+      await eachName(names, (project) => client.call('deleteProject', { params: { project }, query: opts.force ? { force: 'true' } : {} }));
     });
   examples(rm, ['gureum projects rm scratch', 'gureum projects rm scratch --force']);
 

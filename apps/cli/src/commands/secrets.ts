@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Secret } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, readStdin, withOutput, withProject } from '../command-kit.js';
+import { eachName, examples, listCommand, readStdin, resourceGroup, withOutput, withProject } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { formatAge, printItem, printList, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
@@ -17,10 +17,9 @@ type Opts = OutputOptions & { project?: string };
 
 /** `gureum secrets ls|set|rm`: values go in, never come out. */
 export function registerSecrets(program: Command, session: Session): void {
-  const secrets = program.command('secrets').alias('secret').summary('project secrets (write-only: values are never shown)');
-  examples(secrets, ['gureum secrets', 'printf %s "$DB_PASSWORD" | gureum secrets set db-password']);
+  const secrets = resourceGroup(program, 'secrets', 'secret', 'project secrets (write-only: values are never shown)', ['gureum secrets', 'printf %s "$DB_PASSWORD" | gureum secrets set db-password']);
 
-  const ls = withOutput(withProject(secrets.command('ls', { isDefault: true }).summary('list secret names and versions'))).action(async (opts: Opts) => {
+  const ls = withProject(listCommand(secrets, 'list secret names and versions')).action(async (opts: Opts) => {
     printList(await session.client().call('listSecrets', { params: { project: session.project(opts.project) } }), columns, opts, (s) => s.name);
   });
   examples(ls, ['gureum secrets ls -p lab']);
@@ -48,10 +47,7 @@ export function registerSecrets(program: Command, session: Session): void {
   const rm = withProject(secrets.command('rm').summary('delete secrets (refused while used)').argument('<name...>')).action(async (names: string[], opts: { project?: string }) => {
     const project = session.project(opts.project);
     const client = session.client();
-    for (const name of names) {
-      await client.call('deleteSecret', { params: { project, secret: name } });
-      process.stdout.write(`${name}\n`);
-    }
+    await eachName(names, (secret) => client.call('deleteSecret', { params: { project, secret } }));
   });
   examples(rm, ['gureum secrets rm api-token']);
 }

@@ -1,6 +1,6 @@
 import type { Token } from '@gureum/contract';
 import type { Command } from 'commander';
-import { collect, examples, withOutput } from '../command-kit.js';
+import { collect, eachName, examples, listCommand, resourceGroup, withOutput } from '../command-kit.js';
 import { formatAge, printItem, printList, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 
@@ -15,10 +15,9 @@ const columns: Column<Token>[] = [
 
 /** `gureum tokens ls|create|rm`: your API tokens. */
 export function registerTokens(program: Command, session: Session): void {
-  const tokens = program.command('tokens').alias('token').summary('your API tokens, for scripts and CI');
-  examples(tokens, ['gureum tokens', 'gureum tokens create ci --read-only -q']);
+  const tokens = resourceGroup(program, 'tokens', 'token', 'your API tokens, for scripts and CI', ['gureum tokens', 'gureum tokens create ci --read-only -q']);
 
-  const ls = withOutput(tokens.command('ls', { isDefault: true }).summary('list your tokens (never their secrets)')).action(async (opts: OutputOptions) => {
+  const ls = listCommand(tokens, 'list your tokens (never their secrets)').action(async (opts: OutputOptions) => {
     printList(await session.client().call('listTokens', {}), columns, opts, (t) => t.id);
   });
   examples(ls, ['gureum tokens ls']);
@@ -46,10 +45,7 @@ export function registerTokens(program: Command, session: Session): void {
     .argument('<id...>')
     .action(async (ids: string[]) => {
       const client = session.client();
-      for (const id of ids) {
-        await client.call('deleteToken', { params: { id } });
-        process.stdout.write(`${id}\n`);
-      }
+      await eachName(ids, (id) => client.call('deleteToken', { params: { id } }));
     });
   examples(rm, ['gureum tokens rm 01J9Z...']);
 }

@@ -1,6 +1,6 @@
 import type { Volume } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, withOutput, withProject } from '../command-kit.js';
+import { eachName, examples, listCommand, resourceGroup, withOutput, withProject } from '../command-kit.js';
 import { formatAge, formatBytes, parseBytes, printItem, printList, renderFields, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 
@@ -15,10 +15,9 @@ type Opts = OutputOptions & { project?: string };
 
 /** `gureum volumes ls|create|show|rm`. */
 export function registerVolumes(program: Command, session: Session): void {
-  const volumes = program.command('volumes').alias('volume').summary('persistent volumes of a project');
-  examples(volumes, ['gureum volumes', 'gureum volumes create data --size 10G']);
+  const volumes = resourceGroup(program, 'volumes', 'volume', 'persistent volumes of a project', ['gureum volumes', 'gureum volumes create data --size 10G']);
 
-  const ls = withOutput(withProject(volumes.command('ls', { isDefault: true }).summary('list volumes'))).action(async (opts: Opts) => {
+  const ls = withProject(listCommand(volumes, 'list volumes')).action(async (opts: Opts) => {
     printList(await session.client().call('listVolumes', { params: { project: session.project(opts.project) } }), columns, opts, (v) => v.name);
   });
   examples(ls, ['gureum volumes ls -p lab']);
@@ -40,10 +39,7 @@ export function registerVolumes(program: Command, session: Session): void {
   const rm = withProject(volumes.command('rm').summary('delete volumes and their data (refused while mounted)').argument('<name...>')).action(async (names: string[], opts: { project?: string }) => {
     const project = session.project(opts.project);
     const client = session.client();
-    for (const name of names) {
-      await client.call('deleteVolume', { params: { project, volume: name } });
-      process.stdout.write(`${name}\n`);
-    }
+    await eachName(names, (volume) => client.call('deleteVolume', { params: { project, volume } }));
   });
   examples(rm, ['gureum volumes rm scratch']);
 }
