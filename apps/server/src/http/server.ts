@@ -40,10 +40,10 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
   });
 
   app.setErrorHandler((err, request, reply) => {
-    const { status, body, internal } = toHttpError(err);
+    const { status, body, headers, internal } = toHttpError(err);
     request.errorCode = body.error.code;
     if (internal) request.log.error({ err, path: request.url.split('?')[0] }, 'request failed');
-    void reply.code(status).send(body);
+    void reply.code(status).headers(headers).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
