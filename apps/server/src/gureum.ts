@@ -7,6 +7,7 @@ import { AuthService } from './domain/auth.service.js';
 import { EventService } from './domain/event.service.js';
 import { ImageService } from './domain/image.service.js';
 import { InstanceService } from './domain/instance.service.js';
+import { resolveHostPath } from './domain/host-path.js';
 import { PolicyGuard, type PolicyOptions } from './domain/policy.js';
 import { PolicyService } from './domain/policy.service.js';
 import { ProjectService } from './domain/project.service.js';
@@ -54,7 +55,12 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
 
   const secretBox = await SecretBox.load(config.dataDir);
   // The socket Gureum itself drives is as off-limits to replicas as the usual ones.
-  const policyOptions: PolicyOptions = config.dockerHost?.startsWith('unix://') ? { engineSockets: [config.dockerHost.slice('unix://'.length)] } : {};
+  // Symlinks of host paths are followed only for a local engine: a remote one's filesystem is not this one.
+  const localEngine = config.dockerHost === undefined || config.dockerHost.startsWith('unix://');
+  const policyOptions: PolicyOptions = {
+    ...(config.dockerHost?.startsWith('unix://') && { engineSockets: [config.dockerHost.slice('unix://'.length)] }),
+    ...(localEngine && { resolveHostPath }),
+  };
   const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions });
   const projects = new ProjectService(store, events, reconciler);
   const apps = new AppService(store, events);
