@@ -16,6 +16,7 @@ default_packages=(
   docker-registry # /usr/bin/docker-registry (scripts/start-test-registry.sh)
   chromium        # headless browser for UI tests / screenshots
   iproute2        # ip, ss
+  openssl         # self-signed certificates for the HTTPS tests
   procps          # ps, pgrep, pkill
   prometheus      # ships promtool (config/rules checks); its service is NOT started
   socat

@@ -25,6 +25,10 @@ const EnvSchema = z.object({
     .optional(),
   GUREUM_RESYNC_SECONDS: z.coerce.number().positive().max(3600).default(10),
   GUREUM_RESTART_BACKOFF_MAX_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  GUREUM_TLS_CERT: z.string().min(1).optional(),
+  GUREUM_TLS_KEY: z.string().min(1).optional(),
+  // Fractions allowed (0.5 = 30 minutes); at most 30 days.
+  GUREUM_SESSION_HOURS: z.coerce.number().positive().max(720).default(12),
 });
 
 export interface Config {
@@ -41,6 +45,10 @@ export interface Config {
   installation: string | undefined;
   resyncSeconds: number;
   restartBackoffMaxSeconds: number;
+  /** PEM files: when set, Gureum serves HTTPS (and session cookies are Secure). */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** How long a password login's session lasts. */
+  sessionHours: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if ((e.GUREUM_TLS_CERT === undefined) !== (e.GUREUM_TLS_KEY === undefined)) {
+    throw new ConfigError(`invalid configuration:\n  ${e.GUREUM_TLS_CERT === undefined ? 'GUREUM_TLS_CERT' : 'GUREUM_TLS_KEY'}="": must be set together with ${e.GUREUM_TLS_CERT === undefined ? 'GUREUM_TLS_KEY' : 'GUREUM_TLS_CERT'} (both PEM files, or neither)`);
+  }
   const dataDir = path.resolve(e.GUREUM_DATA_DIR);
   return {
     port: e.GUREUM_PORT,
@@ -68,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     installation: e.GUREUM_INSTALLATION,
     resyncSeconds: e.GUREUM_RESYNC_SECONDS,
     restartBackoffMaxSeconds: e.GUREUM_RESTART_BACKOFF_MAX_SECONDS,
+    tls: e.GUREUM_TLS_CERT !== undefined && e.GUREUM_TLS_KEY !== undefined ? { certFile: path.resolve(e.GUREUM_TLS_CERT), keyFile: path.resolve(e.GUREUM_TLS_KEY) } : undefined,
+    sessionHours: e.GUREUM_SESSION_HOURS,
   };
 }
 
@@ -85,5 +98,8 @@ export function describeConfig(config: Config): Record<string, string | number> 
     GUREUM_INSTALLATION: config.installation ?? '(none)',
     GUREUM_RESYNC_SECONDS: config.resyncSeconds,
     GUREUM_RESTART_BACKOFF_MAX_SECONDS: config.restartBackoffMaxSeconds,
+    GUREUM_TLS_CERT: config.tls?.certFile ?? '(unset: plain HTTP)',
+    GUREUM_TLS_KEY: config.tls ? config.tls.keyFile : '(unset)',
+    GUREUM_SESSION_HOURS: config.sessionHours,
   };
 }

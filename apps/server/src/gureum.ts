@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { AppService } from './domain/app.service.js';
 import { AuditService } from './domain/audit.service.js';
 import { AuthService } from './domain/auth.service.js';
@@ -45,12 +45,24 @@ export function createRuntime(config: Config): Runtime {
   return new DockerDriver({ ...(host ? { socketPath: host.replace(/^unix:\/\//, '') } : {}), ...installation });
 }
 
+/** The PEM files of GUREUM_TLS_CERT / GUREUM_TLS_KEY; a file that cannot be read stops start-up, naming its variable. */
+function readTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: Buffer } {
+  const read = (file: string, variable: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  ${variable}=${JSON.stringify(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  };
+  return { cert: read(tls.certFile, 'GUREUM_TLS_CERT'), key: read(tls.keyFile, 'GUREUM_TLS_KEY') };
+}
+
 /** Wires every part by constructor arguments, in one place. Does not listen. */
 export async function createGureum(config: Config, log: Logger, runtime: Runtime = createRuntime(config)): Promise<Gureum> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const store = new Store(await openDatabase(config.databaseUrl));
   const events = new EventService(store);
-  const auth = new AuthService(store);
+  const auth = new AuthService(store, undefined, config.sessionHours * 3600 * 1000);
   const boot = await auth.bootstrap(config.dataDir, config.adminPassword);
 
   const secretBox = await SecretBox.load(config.dataDir);
@@ -81,7 +93,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     runtime,
     store,
   };
-  const http = await buildServer(services, log);
+  const http = await buildServer(services, log, config.tls && readTls(config.tls));
   reconciler.start();
   return {
     http,

@@ -50,7 +50,8 @@ describe('password login and the session cookie', () => {
     const body = r.body as { user: { name: string }; csrfToken: string; expiresAt: string };
     assert.equal(body.user.name, ana.name);
     assert.ok(body.csrfToken.length >= 20);
-    assert.ok(Date.parse(body.expiresAt) > Date.now());
+    const left = Date.parse(body.expiresAt) - Date.now();
+    assert.ok(left > 12 * 3600_000 - 60_000 && left <= 12 * 3600_000, `the session lasts 12 hours by default: ${left} ms left`);
     const cookie = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('gureum_session='));
     assert.ok(cookie, 'a gureum_session cookie is set');
     const attrs = cookie.split(';').map((a) => a.trim().toLowerCase());
