@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   GUREUM_TLS_KEY: z.string().min(1).optional(),
   // Fractions allowed (0.5 = 30 minutes); at most 30 days.
   GUREUM_SESSION_HOURS: z.coerce.number().positive().max(720).default(12),
+  GUREUM_VOLUME_USAGE_SECONDS: z.coerce.number().positive().max(86400).default(60),
 });
 
 export interface Config {
@@ -49,6 +50,8 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** How long a password login's session lasts. */
   sessionHours: number;
+  /** Period of the measurement of what volumes hold on disk. */
+  volumeUsageSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     restartBackoffMaxSeconds: e.GUREUM_RESTART_BACKOFF_MAX_SECONDS,
     tls: e.GUREUM_TLS_CERT !== undefined && e.GUREUM_TLS_KEY !== undefined ? { certFile: path.resolve(e.GUREUM_TLS_CERT), keyFile: path.resolve(e.GUREUM_TLS_KEY) } : undefined,
     sessionHours: e.GUREUM_SESSION_HOURS,
+    volumeUsageSeconds: e.GUREUM_VOLUME_USAGE_SECONDS,
   };
 }
 
@@ -101,5 +105,6 @@ export function describeConfig(config: Config): Record<string, string | number> 
     GUREUM_TLS_CERT: config.tls?.certFile ?? '(unset: plain HTTP)',
     GUREUM_TLS_KEY: config.tls ? config.tls.keyFile : '(unset)',
     GUREUM_SESSION_HOURS: config.sessionHours,
+    GUREUM_VOLUME_USAGE_SECONDS: config.volumeUsageSeconds,
   };
 }

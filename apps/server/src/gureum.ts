@@ -16,6 +16,7 @@ import { UserService } from './domain/user.service.js';
 import type { Runtime } from './domain/runtime.js';
 import { SecretBox } from './domain/secret-box.js';
 import { SecretReader, SecretService, SecretsGuard } from './domain/secret.service.js';
+import { VolumeUsage } from './domain/volume-usage.js';
 import { VolumeService } from './domain/volume.service.js';
 import { DockerDriver } from './drivers/docker/docker.driver.js';
 import type { Services } from './http/context.js';
@@ -77,6 +78,8 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   const projects = new ProjectService(store, events, reconciler);
   const apps = new AppService(store, events);
   const quotas = new QuotaService(store);
+  // Fresh enough for an answer: at most one engine measurement per few seconds, whatever the traffic.
+  const volumeUsage = new VolumeUsage(store, runtime, events, { periodMs: config.volumeUsageSeconds * 1000, freshMs: Math.min(5000, config.volumeUsageSeconds * 1000), log: log.child({ part: 'volume-usage' }) });
   const services: Services = {
     auth,
     users: new UserService(store, auth),
@@ -85,7 +88,8 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     projects,
     apps,
     instances: new InstanceService(store, projects, apps, events, reconciler, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]),
-    volumes: new VolumeService(store, projects, runtime, events, quotas),
+    volumes: new VolumeService(store, projects, runtime, events, quotas, volumeUsage),
+    volumeUsage,
     secrets: new SecretService(store, projects, secretBox, events, reconciler),
     policies: new PolicyService(store, projects, events, reconciler),
     images: new ImageService(runtime, events),
@@ -95,6 +99,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   };
   const http = await buildServer(services, log, config.tls && readTls(config.tls));
   reconciler.start();
+  volumeUsage.start();
   return {
     http,
     services,
@@ -103,6 +108,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     tokenFile: boot.tokenFile,
     async stop() {
       reconciler.stop();
+      volumeUsage.stop();
       await http.close();
       await store.close();
     },

@@ -25,6 +25,7 @@ export const EventType = z.enum([
   'replica.health_changed',
   'volume.created',
   'volume.deleted',
+  'volume.over_size',
   'image.pulled',
   'image.loaded',
   'image.deleted',
