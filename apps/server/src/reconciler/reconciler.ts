@@ -41,6 +41,8 @@ export class Reconciler implements ReconcileQueue {
   /** The last resync's engine listing per instance, consumed by the next reconcile of each. */
   private readonly snapshot = new Map<string, { at: number; replicas: ObservedReplica[] }>();
   private readonly lastFinished = new Map<string, number>();
+  /** Why the last attempt to finish deleting a project failed, per project. */
+  private readonly deletionProblems = new Map<string, string>();
   private engineUp: boolean | undefined;
 
   constructor(private readonly o: ReconcilerOptions) {
@@ -71,6 +73,10 @@ export class Reconciler implements ReconcileQueue {
 
   enqueue(instanceId: string, delayMs = 0): void {
     this.queue.enqueue(`i:${instanceId}`, delayMs);
+  }
+
+  deletionProblem(project: string): string | null {
+    return this.deletionProblems.get(project) ?? null;
   }
 
   enqueueProject(project: string): void {
@@ -235,7 +241,29 @@ export class Reconciler implements ReconcileQueue {
     }
   }
 
+  /**
+   * A deletion that fails is retried; what failed is kept for the project's answer and
+   * reported as an event whenever it changes, so a stuck deletion is visible, not silent.
+   */
   private async finishProjectDeletion(name: string): Promise<void> {
+    try {
+      await this.finishProjectDeletionOnce(name);
+      this.deletionProblems.delete(name);
+    } catch (err) {
+      if (isDomainError(err) && err.code === 'ENGINE_UNAVAILABLE') throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      const before = this.deletionProblems.get(name);
+      this.deletionProblems.set(name, reason);
+      if (before !== reason) {
+        await this.o.events
+          .record('project.deletion_failed', { project: name, message: `deleting project ${name} failed, retrying: ${reason}`, data: { reason, ...(isDomainError(err) && { code: err.code }) } })
+          .catch((e: unknown) => this.o.log.warn({ err: e }, 'could not record an event'));
+      }
+      throw err;
+    }
+  }
+
+  private async finishProjectDeletionOnce(name: string): Promise<void> {
     const { store, runtime } = this.o;
     const project = await store.projects.get(name);
     if (!project?.deleting) return;

@@ -4,6 +4,7 @@ import { Timestamp } from './common.schema.js';
 export const EventType = z.enum([
   'project.created',
   'project.deleted',
+  'project.deletion_failed',
   'app.created',
   'app.updated',
   'app.deleted',

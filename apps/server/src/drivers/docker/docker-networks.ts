@@ -65,16 +65,43 @@ export class DockerNetworks {
     this.known.delete(project);
   }
 
+  /**
+   * Removed only once the project's replicas are gone, so whatever is still attached is a
+   * stale endpoint (a container the engine lost track of) or a container someone attached by
+   * hand: both are disconnected by force first, or the engine refuses the removal for good.
+   */
   async removeNetwork(project: string): Promise<void> {
     this.known.delete(project);
     const name = networkName(project);
     for (const n of await this.find(name)) {
+      const network = this.engine.docker.getNetwork(n.Id);
+      const endpoints = await this.endpointsOf(network);
+      for (const container of endpoints.keys()) {
+        await this.engine
+          .withDeadline((signal) => network.disconnect({ Container: container, Force: true, abortSignal: signal }))
+          .catch((err: unknown) => {
+            if (statusOfEngineError(err) !== 404) throw this.engine.error(err, `disconnect ${container.slice(0, 12)} from network ${name}`);
+          });
+      }
       try {
-        await this.engine.withDeadline((signal) => this.engine.docker.getNetwork(n.Id).remove({ abortSignal: signal }));
+        await this.engine.withDeadline((signal) => network.remove({ abortSignal: signal }));
       } catch (err) {
         if (statusOfEngineError(err) === 404) continue;
-        throw this.engine.error(err, `remove network of project ${project}`, { 403: 'PROJECT_NOT_EMPTY', 409: 'PROJECT_NOT_EMPTY' });
+        const left = await this.endpointsOf(network).catch(() => new Map<string, string>());
+        const why = left.size > 0 ? `network ${name} has ${left.size} endpoint(s) left (${[...left.values()].join(', ')})` : `remove network ${name}`;
+        throw this.engine.error(err, why, { 403: 'PROJECT_NOT_EMPTY', 409: 'PROJECT_NOT_EMPTY' });
       }
+    }
+  }
+
+  /** Container id -> name of what is attached to a network (none when it is gone). */
+  private async endpointsOf(network: Docker.Network): Promise<Map<string, string>> {
+    try {
+      const info = (await this.engine.withDeadline(() => network.inspect())) as { Containers?: Record<string, { Name?: string }> | null };
+      return new Map(Object.entries(info.Containers ?? {}).map(([id, c]) => [id, c.Name ?? id.slice(0, 12)]));
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return new Map();
+      throw this.engine.error(err, 'inspect a network');
     }
   }
 }
