@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { ComponentSync, FAILURE_RETRY_MS } from './component-sync.js';
 import { planComponents } from './replica-plan.js';
-import { phaseOf, replicaStatuses, slotKey } from './status.js';
+import { phaseOf, replicaStatuses, slotKey, statusUnchanged } from './status.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface ReconcilerOptions {
@@ -41,6 +41,8 @@ export class Reconciler implements ReconcileQueue {
   /** The last resync's engine listing per instance, consumed by the next reconcile of each. */
   private readonly snapshot = new Map<string, { at: number; replicas: ObservedReplica[] }>();
   private readonly lastFinished = new Map<string, number>();
+  /** Instances whose status this process has written once (see writeStatus). */
+  private readonly statusWritten = new Set<string>();
   /** Why the last attempt to finish deleting a project failed, per project. */
   private readonly deletionProblems = new Map<string, string>();
   private engineUp: boolean | undefined;
@@ -223,6 +225,7 @@ export class Reconciler implements ReconcileQueue {
     await Promise.all(observed.map((o) => this.replicas.remove(o)));
     await store.instances.delete(instance.id);
     this.replicas.forgetInstance(instance.id);
+    this.statusWritten.delete(instance.id);
     await this.o.events.record('instance.deleted', { project: instance.project, instance: instance.name, message: `instance ${instance.name} deleted` });
     const project = await store.projects.get(instance.project);
     if (project?.deleting) this.enqueueProject(project.name);
@@ -230,7 +233,12 @@ export class Reconciler implements ReconcileQueue {
 
   private async writeStatus(instance: InstanceRecord, replicas: ReplicaStatus[], failure: string | null, trouble: string | null = null): Promise<void> {
     const { phase, reason } = phaseOf(instance, replicas, failure, trouble);
-    await this.o.store.instances.updateObserved(instance.id, { phase, reason, replicas, observedAt: new Date().toISOString() });
+    // The first status this process writes is always written: observedAt then tells a status
+    // confirmed since this start from one left by an earlier process.
+    const now = Date.now();
+    if (this.statusWritten.has(instance.id) && statusUnchanged(instance, { phase, reason, replicas }, now)) return;
+    await this.o.store.instances.updateObserved(instance.id, { phase, reason, replicas, observedAt: new Date(now).toISOString() });
+    this.statusWritten.add(instance.id);
     if (phase !== instance.phase) {
       await this.o.events.record(phase === 'failed' ? 'instance.failed' : 'instance.phase_changed', {
         project: instance.project,

@@ -78,7 +78,7 @@ export const Instance = z.object({
   replicas: z.array(ReplicaStatus),
   createdAt: Timestamp,
   updatedAt: Timestamp,
-  observedAt: Timestamp.nullable(),
+  observedAt: Timestamp.nullable().describe('When the status was last written: on every change, at the first look after a start of Gureum, and at least every minute otherwise'),
 });
 export type Instance = z.infer<typeof Instance>;
 
