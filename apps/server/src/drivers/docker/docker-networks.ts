@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { LABEL, networkName } from '../../domain/labels.js';
 import type { DockerEngine } from './docker-engine.js';
 import { statusOfEngineError } from './docker-errors.js';
+import { DomainError } from '../../domain/errors.js';
 
 /**
  * Project networks. A project's own user-defined bridge network is what keeps
@@ -66,7 +67,7 @@ export class DockerNetworks {
   }
 
   /**
-   * Removed only once the project's replicas are gone, so whatever is still attached is a
+   * Refused while a replica of the project exists. Once they are gone, whatever is still attached is a
    * stale endpoint (a container the engine lost track of) or a container someone attached by
    * hand: both are disconnected by force first, or the engine refuses the removal for good.
    */
@@ -75,6 +76,13 @@ export class DockerNetworks {
     const name = networkName(project);
     for (const n of await this.find(name)) {
       const network = this.engine.docker.getNetwork(n.Id);
+      // Replicas that still exist mean the project is not empty: those are never cut off.
+      const replicas = await this.engine.call('list containers on a network', (signal) =>
+        this.engine.docker.listContainers({ all: true, filters: { network: [n.Id], label: [`${LABEL.project}=${project}`, LABEL.instance] }, abortSignal: signal }),
+      );
+      if (replicas.length > 0) {
+        throw new DomainError('PROJECT_NOT_EMPTY', `network ${name} still has ${replicas.length} replica(s): ${replicas.map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)).join(', ')}`);
+      }
       const endpoints = await this.endpointsOf(network);
       for (const container of endpoints.keys()) {
         await this.engine
