@@ -383,6 +383,8 @@ export function runtimeConformance(name: string, makeRuntime: () => Runtime, opt
       const mounts = [{ project: projectA, volume: 'data', mountPath: '/data', readOnly: false }];
       const first = await rt.createReplica(spec(projectA, { mounts }));
       assert.equal((await execIn(rt, first, ['sh', '-c', 'echo persisted > /data/file'])).code, 0);
+      const measured = (await rt.volumeUsage()).find((v) => v.project === projectA && v.volume === 'data');
+      assert.ok(measured && measured.usedBytes !== null && measured.usedBytes >= 'persisted\n'.length, `measured ${JSON.stringify(measured)}`);
       await rejectsWith(rt.removeVolume(projectA, 'data'), 'VOLUME_IN_USE');
       await rt.removeReplica(first);
       const second = await rt.createReplica(spec(projectA, { mounts }));
