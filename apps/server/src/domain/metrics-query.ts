@@ -49,17 +49,17 @@ export function parseStep(text: string): number {
 }
 
 /**
- * Chooses the tier and step of a query: the finest tier no coarser than the step that still
- * keeps `from`; the step is raised to the tier's resolution (a roll-up tier's step to a
- * multiple of it, so each step holds whole rows).
+ * Chooses the tier and step of a query: the coarsest tier no coarser than the step that still
+ * keeps `from` (fewest rows for the same figures); the step is raised to the tier's resolution
+ * (a roll-up tier's step to a multiple of it, so each step holds whole rows).
  */
 export function planQuery(range: { from: number; to: number; step?: number }, now: number, tiers: readonly TierSpec[]): QueryPlan {
   const from = Math.floor(range.from / 1000);
   const to = Math.floor(range.to / 1000);
   if (from >= to) throw invalid(`from (${new Date(range.from).toISOString()}) must be before to (${new Date(range.to).toISOString()})`);
   const requested = range.step ?? NICE_STEPS.find((s) => s >= (to - from) / DEFAULT_POINTS) ?? Math.ceil((to - from) / DEFAULT_POINTS);
-  const finestFirst = [...tiers].sort((a, b) => a.resolution - b.resolution);
-  const allowed = finestFirst.filter((t, i) => i === 0 || t.resolution <= requested);
+  const coarsestFirst = [...tiers].sort((a, b) => b.resolution - a.resolution);
+  const allowed = coarsestFirst.filter((t, i) => i === coarsestFirst.length - 1 || t.resolution <= requested);
   const nowS = Math.floor(now / 1000);
   const spec = allowed.find((t) => nowS - t.keep <= from) ?? allowed.reduce((a, b) => (b.keep > a.keep ? b : a));
   let step = Math.max(requested, spec.resolution);
@@ -125,5 +125,12 @@ export function pointsOf(plan: QueryPlan, buckets: SeriesBuckets, members: reado
     }
     points.push([b * 1000, combine(values, agg)]);
   }
+  return points;
+}
+
+/** One point per step of the plan from step start -> value; steps without a value are null. */
+export function fillSteps(plan: QueryPlan, values: ReadonlyMap<number, number>): Point[] {
+  const points: Point[] = [];
+  for (let b = plan.from; b <= plan.to; b += plan.step) points.push([b * 1000, values.get(b) ?? null]);
   return points;
 }
