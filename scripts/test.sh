@@ -10,10 +10,7 @@ bash scripts/start-test-registry.sh
 echo "gureum: type-checking, linting, looking for import cycles" >&2
 npx tsc -p tsconfig.json
 npx eslint --max-warnings 0 .
-npx madge --circular --extensions ts --ts-config tsconfig.base.json apps/server/src packages/contract/src >/dev/null || {
-  npx madge --circular --extensions ts --ts-config tsconfig.base.json apps/server/src packages/contract/src
-  exit 1
-}
+npm run --silent cycles >/dev/null || { npm run --silent cycles; exit 1; }
 
 # Unit tests sit beside the code; integration tests (real engine, real database) under test/.
 # One file at a time: some integration tests restart the engine.
