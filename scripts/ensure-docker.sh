@@ -19,7 +19,6 @@ set -euo pipefail
 
 log_file=${GUREUM_DOCKER_LOG:-/var/log/gureum-dockerd.log}
 start_timeout=${GUREUM_DOCKER_START_TIMEOUT:-60}
-apt_lock_timeout=300
 
 say() { echo "ensure-docker: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -167,26 +166,8 @@ fi
 is_debian_like || explain_and_fail "automatic setup only supports Debian/Ubuntu"
 
 # --- install docker.io if dockerd is missing -----------------------------------------
-export DEBIAN_FRONTEND=noninteractive
-
-# apt-get with a bounded wait for the dpkg lock (another apt may be running).
-apt_get() {
-  apt-get -q -y -o DPkg::Lock::Timeout="$apt_lock_timeout" "$@"
-}
-
-# `apt-get update` does not wait for the lists lock on every apt version: retry.
-apt_update() {
-  local deadline=$((SECONDS + apt_lock_timeout)) out
-  while :; do
-    if out=$(apt_get update 2>&1); then return 0; fi
-    if [ "$SECONDS" -lt "$deadline" ] && grep -qiE 'could not get lock|unable to lock|is another process using it' <<<"$out"; then
-      sleep 3
-      continue
-    fi
-    echo "$out" >&2
-    return 1
-  done
-}
+# shellcheck source-path=SCRIPTDIR source=lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 if ! command -v dockerd >/dev/null 2>&1; then
   # No dockerd: a lone docker CLI (e.g. /usr/local/bin/docker) does not count.

@@ -16,6 +16,7 @@ default_packages=(
   docker-registry # /usr/bin/docker-registry (scripts/start-test-registry.sh)
   chromium        # headless browser for UI tests / screenshots
   iproute2        # ip, ss
+  openssl         # self-signed certificates for the HTTPS tests
   procps          # ps, pgrep, pkill
   prometheus      # ships promtool (config/rules checks); its service is NOT started
   socat
@@ -26,8 +27,6 @@ declare -A package_services=(
   [docker-registry]="docker-registry"
   [prometheus]="prometheus"
 )
-
-apt_lock_timeout=300
 
 say() { echo "ensure-test-tools: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -47,25 +46,8 @@ done
 [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]}. Run as root, or: sudo apt-get install ${missing[*]}"
 command -v apt-get >/dev/null 2>&1 || die "missing packages: ${missing[*]}, and there is no apt-get here (Debian/Ubuntu only); install them by hand"
 
-export DEBIAN_FRONTEND=noninteractive
-
-apt_get() {
-  apt-get -q -y -o DPkg::Lock::Timeout="$apt_lock_timeout" "$@"
-}
-
-# `apt-get update` does not wait for the lists lock on every apt version: retry.
-apt_update() {
-  local deadline=$((SECONDS + apt_lock_timeout)) out
-  while :; do
-    if out=$(apt_get update 2>&1); then return 0; fi
-    if [ "$SECONDS" -lt "$deadline" ] && grep -qiE 'could not get lock|unable to lock|is another process using it' <<<"$out"; then
-      sleep 3
-      continue
-    fi
-    echo "$out" >&2
-    return 1
-  done
-}
+# shellcheck source-path=SCRIPTDIR source=lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 # Keep maintainer scripts from starting services: invoke-rc.d and deb-systemd-invoke
 # both obey /usr/sbin/policy-rc.d (exit 101 = "action forbidden"). Only add one if the

@@ -27,6 +27,17 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ GUREUM_ADMIN_PASSWORD: 'short' }), /GUREUM_ADMIN_PASSWORD/);
   });
 
+  it('serves TLS only with both a certificate and a key, and takes the session lifetime in hours', () => {
+    const c = loadConfig({});
+    assert.equal(c.tls, undefined);
+    assert.equal(c.sessionHours, 12);
+    assert.deepEqual(loadConfig({ GUREUM_TLS_CERT: 'c.pem', GUREUM_TLS_KEY: '/k.pem' }).tls, { certFile: path.resolve('c.pem'), keyFile: '/k.pem' });
+    assert.throws(() => loadConfig({ GUREUM_TLS_CERT: 'c.pem' }), /GUREUM_TLS_KEY.*must be set together with GUREUM_TLS_CERT/);
+    assert.throws(() => loadConfig({ GUREUM_TLS_KEY: 'k.pem' }), /GUREUM_TLS_CERT.*must be set together with GUREUM_TLS_KEY/);
+    assert.equal(loadConfig({ GUREUM_SESSION_HOURS: '0.5' }).sessionHours, 0.5);
+    for (const bad of ['0', '-1', 'soon', '1000']) assert.throws(() => loadConfig({ GUREUM_SESSION_HOURS: bad }), /GUREUM_SESSION_HOURS/, bad);
+  });
+
   it('masks the admin password when printing the settings', () => {
     const printed = describeConfig(loadConfig({ GUREUM_ADMIN_PASSWORD: 'a-long-secret' }));
     assert.equal(printed.GUREUM_ADMIN_PASSWORD, '***');

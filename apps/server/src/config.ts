@@ -35,6 +35,11 @@ const EnvSchema = z.object({
   GUREUM_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.05).max(3600).default(10),
   GUREUM_AUTOSCALE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
   GUREUM_AUTOSCALE_WINDOW_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  GUREUM_TLS_CERT: z.string().min(1).optional(),
+  GUREUM_TLS_KEY: z.string().min(1).optional(),
+  // Fractions allowed (0.5 = 30 minutes); at most 30 days.
+  GUREUM_SESSION_HOURS: z.coerce.number().positive().max(720).default(12),
+  GUREUM_VOLUME_USAGE_SECONDS: z.coerce.number().positive().max(86400).default(60),
 });
 
 export interface Config {
@@ -66,6 +71,12 @@ export interface Config {
   autoscaleIntervalSeconds: number;
   /** The CPU average an autoscaling decision reads. */
   autoscaleWindowSeconds: number;
+  /** PEM files: when set, Gureum serves HTTPS (and session cookies are Secure). */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** How long a password login's session lasts. */
+  sessionHours: number;
+  /** Period of the measurement of what volumes hold on disk. */
+  volumeUsageSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if ((e.GUREUM_TLS_CERT === undefined) !== (e.GUREUM_TLS_KEY === undefined)) {
+    throw new ConfigError(`invalid configuration:\n  ${e.GUREUM_TLS_CERT === undefined ? 'GUREUM_TLS_CERT' : 'GUREUM_TLS_KEY'}="": must be set together with ${e.GUREUM_TLS_CERT === undefined ? 'GUREUM_TLS_KEY' : 'GUREUM_TLS_CERT'} (both PEM files, or neither)`);
+  }
   const dataDir = path.resolve(e.GUREUM_DATA_DIR);
   return {
     port: e.GUREUM_PORT,
@@ -101,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetrySeconds: e.GUREUM_WEBHOOK_RETRY_SECONDS,
     autoscaleIntervalSeconds: e.GUREUM_AUTOSCALE_INTERVAL_SECONDS,
     autoscaleWindowSeconds: e.GUREUM_AUTOSCALE_WINDOW_SECONDS,
+    tls: e.GUREUM_TLS_CERT !== undefined && e.GUREUM_TLS_KEY !== undefined ? { certFile: path.resolve(e.GUREUM_TLS_CERT), keyFile: path.resolve(e.GUREUM_TLS_KEY) } : undefined,
+    sessionHours: e.GUREUM_SESSION_HOURS,
+    volumeUsageSeconds: e.GUREUM_VOLUME_USAGE_SECONDS,
   };
 }
 
@@ -128,5 +145,9 @@ export function describeConfig(config: Config): Record<string, string | number> 
     GUREUM_WEBHOOK_RETRY_SECONDS: config.webhookRetrySeconds,
     GUREUM_AUTOSCALE_INTERVAL_SECONDS: config.autoscaleIntervalSeconds,
     GUREUM_AUTOSCALE_WINDOW_SECONDS: config.autoscaleWindowSeconds,
+    GUREUM_TLS_CERT: config.tls?.certFile ?? '(unset: plain HTTP)',
+    GUREUM_TLS_KEY: config.tls ? config.tls.keyFile : '(unset)',
+    GUREUM_SESSION_HOURS: config.sessionHours,
+    GUREUM_VOLUME_USAGE_SECONDS: config.volumeUsageSeconds,
   };
 }

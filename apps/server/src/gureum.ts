@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { AlertEvaluator } from './domain/alert-evaluator.js';
 import { AlertService } from './domain/alert.service.js';
 import { AppService } from './domain/app.service.js';
@@ -14,6 +14,7 @@ import { InstanceService } from './domain/instance.service.js';
 import { MetricsCollector } from './domain/metrics-collector.js';
 import { MetricsService } from './domain/metrics.service.js';
 import { Telemetry } from './domain/telemetry.js';
+import { resolveHostPath } from './domain/host-path.js';
 import { PolicyGuard, type PolicyOptions } from './domain/policy.js';
 import { PolicyService } from './domain/policy.service.js';
 import { ProjectService } from './domain/project.service.js';
@@ -22,6 +23,7 @@ import { UserService } from './domain/user.service.js';
 import type { Runtime } from './domain/runtime.js';
 import { SecretBox } from './domain/secret-box.js';
 import { SecretReader, SecretService, SecretsGuard } from './domain/secret.service.js';
+import { VolumeUsage } from './domain/volume-usage.js';
 import { VolumeService } from './domain/volume.service.js';
 import { WebhookSender } from './domain/webhook-sender.js';
 import { DockerDriver } from './drivers/docker/docker.driver.js';
@@ -53,6 +55,18 @@ export function createRuntime(config: Config): Runtime {
   return new DockerDriver({ ...(host ? { socketPath: host.replace(/^unix:\/\//, '') } : {}), ...installation });
 }
 
+/** The PEM files of GUREUM_TLS_CERT / GUREUM_TLS_KEY; a file that cannot be read stops start-up, naming its variable. */
+function readTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: Buffer } {
+  const read = (file: string, variable: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  ${variable}=${JSON.stringify(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  };
+  return { cert: read(tls.certFile, 'GUREUM_TLS_CERT'), key: read(tls.keyFile, 'GUREUM_TLS_KEY') };
+}
+
 /** Wires every part by constructor arguments, in one place. Does not listen. */
 export async function createGureum(config: Config, log: Logger, runtime: Runtime = createRuntime(config)): Promise<Gureum> {
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -72,17 +86,24 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   });
   const metrics = new MetricsService({ repo: metricsRepo, store, runtime, collector, intervalSeconds: config.metricsIntervalSeconds || 10, retention: config.metricsRetention });
   const events = new EventService(store);
-  const auth = new AuthService(store);
+  const auth = new AuthService(store, undefined, config.sessionHours * 3600 * 1000);
   const boot = await auth.bootstrap(config.dataDir, config.adminPassword);
 
   const secretBox = await SecretBox.load(config.dataDir);
   // The socket Gureum itself drives is as off-limits to replicas as the usual ones.
-  const policyOptions: PolicyOptions = config.dockerHost?.startsWith('unix://') ? { engineSockets: [config.dockerHost.slice('unix://'.length)] } : {};
+  // Symlinks of host paths are followed only for a local engine: a remote one's filesystem is not this one.
+  const localEngine = config.dockerHost === undefined || config.dockerHost.startsWith('unix://');
+  const policyOptions: PolicyOptions = {
+    ...(config.dockerHost?.startsWith('unix://') && { engineSockets: [config.dockerHost.slice('unix://'.length)] }),
+    ...(localEngine && { resolveHostPath }),
+  };
   const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions, onReconciled: (ms) => telemetry.observeReconcile(ms) });
-  telemetry.queueDepth = () => reconciler.depth;
   const projects = new ProjectService(store, events, reconciler);
   const apps = new AppService(store, events);
   const quotas = new QuotaService(store);
+  // Fresh enough for an answer: at most one engine measurement per few seconds, whatever the traffic.
+  const volumeUsage = new VolumeUsage(store, runtime, events, { periodMs: config.volumeUsageSeconds * 1000, freshMs: Math.min(5000, config.volumeUsageSeconds * 1000), log: log.child({ part: 'volume-usage' }) });
+  telemetry.queueDepth = () => reconciler.depth;
   const instances = new InstanceService(store, projects, apps, events, reconciler, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]);
   const webhooks = new WebhookSender(store, secretBox, events, log.child({ part: 'webhooks' }), {
     timeoutMs: config.webhookTimeoutSeconds * 1000,
@@ -101,7 +122,8 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     projects,
     apps,
     instances,
-    volumes: new VolumeService(store, projects, runtime, events, quotas),
+    volumes: new VolumeService(store, projects, runtime, events, quotas, volumeUsage),
+    volumeUsage,
     secrets: new SecretService(store, projects, secretBox, events, reconciler),
     policies: new PolicyService(store, projects, events, reconciler),
     images: new ImageService(runtime, events),
@@ -113,12 +135,13 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     runtime,
     store,
   };
-  const http = await buildServer(services, log);
+  const http = await buildServer(services, log, config.tls && readTls(config.tls));
   reconciler.start();
   collector.start();
   webhooks.start();
   alertEvaluator.start();
   autoscaler.start();
+  volumeUsage.start();
   return {
     http,
     services,
@@ -129,6 +152,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
       reconciler.stop();
       await collector.stop();
       await Promise.all([alertEvaluator.stop(), autoscaler.stop(), webhooks.stop()]);
+      volumeUsage.stop();
       await http.close();
       await store.close();
     },

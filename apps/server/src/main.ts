@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     process.stderr.write(`\n  admin password (shown once): ${gureum.generatedAdminPassword}\n  admin API token: ${gureum.tokenFile}\n\n`);
   }
   await gureum.http.listen({ port: config.port, host: config.host });
-  log.info({ url: `http://localhost:${config.port}`, tokenFile: gureum.tokenFile }, 'gureum is listening');
+  log.info({ url: `${config.tls ? 'https' : 'http'}://localhost:${config.port}`, tokenFile: gureum.tokenFile }, 'gureum is listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -41,6 +41,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`gureum: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`gureum: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -17,6 +17,8 @@ export const errorCatalog = {
   READ_ONLY_TOKEN: 403,
   POLICY_VIOLATION: 403,
   CSRF_FAILED: 403,
+  /** The current password given to change one is wrong (the caller is still logged in: not 401). */
+  PASSWORD_INCORRECT: 403,
   ROUTE_NOT_FOUND: 404,
   PROJECT_NOT_FOUND: 404,
   APP_NOT_FOUND: 404,

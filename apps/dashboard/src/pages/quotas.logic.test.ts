@@ -8,7 +8,7 @@ const used = { instances: 3, replicas: 5, cpus: 1.5, memoryBytes: 3.5 * 1024 ** 
 
 describe('quotas and usage', () => {
   it('gives one bar per limit with use against quota', () => {
-    const rows = usageRows({ project: 'lab', quota: { ...none, instances: 10, memoryBytes: 4 * 1024 ** 3, volumes: 2 }, used });
+    const rows = usageRows({ project: 'lab', quota: { ...none, instances: 10, memoryBytes: 4 * 1024 ** 3, volumes: 2 }, used, measured: { volumeBytes: 0, volumesOverSize: [] } });
     const by = Object.fromEntries(rows.map((r) => [r.key, r]));
     assert.deepEqual([by.instances?.text, by.instances?.fraction, by.instances?.level], ['3 of 10', 0.3, 'ok']);
     assert.deepEqual([by.memoryBytes?.text, by.memoryBytes?.level], [`${formatBytes(3.5 * 1024 ** 3)} of ${formatBytes(4 * 1024 ** 3)}`, 'high']);

@@ -38,7 +38,7 @@ describe('alert evaluator (fake metrics reader, real SQLite in memory)', () => {
     store = new Store(await openDatabase('sqlite::memory:'));
     events = new EventService(store);
     const box = SecretBox.withKey(randomBytes(32));
-    const projects = new ProjectService(store, events, { enqueue: () => undefined, enqueueProject: () => undefined });
+    const projects = new ProjectService(store, events, { enqueue: () => undefined, enqueueProject: () => undefined, deletionProblem: () => null });
     await store.projects.insert({ name: 'lab', description: '', deleting: false, createdAt: new Date().toISOString(), quota: {}, policy: {} });
     alerts = new AlertService(store, projects, box, events);
     const sender = new WebhookSender(store, box, events, log, { timeoutMs: 1000, maxAttempts: 2, retryBaseMs: 100, retryMaxMs: 1000 });

@@ -39,6 +39,11 @@ export class AppService {
     return app;
   }
 
+  /** The project an app is private to (undefined when global or unknown): what its changes are audited under. */
+  async projectOf(name: string): Promise<string | undefined> {
+    return (await this.store.apps.get(name))?.project ?? undefined;
+  }
+
   /** An app an instance of `project` may run: global, or private to that project. */
   async requireFor(project: string, name: string, store: Store = this.store): Promise<AppRecord> {
     const app = await this.require(name, store);
@@ -66,7 +71,7 @@ export class AppService {
       if (await trx.apps.get(input.name)) throw new DomainError('APP_EXISTS', `app ${input.name} already exists`);
       await trx.apps.insert(record);
     });
-    await this.events.record('app.created', { message: `app ${record.name} registered`, data: { app: record.name } });
+    await this.events.record('app.created', { project: record.project, message: `app ${record.name} registered`, data: { app: record.name } });
     return record;
   }
 
@@ -88,19 +93,20 @@ export class AppService {
       await trx.apps.update(next);
       return next;
     });
-    await this.events.record('app.updated', { message: `app ${name} updated to version ${record.version}`, data: { app: name, version: record.version } });
+    await this.events.record('app.updated', { project: record.project, message: `app ${name} updated to version ${record.version}`, data: { app: name, version: record.version } });
     return record;
   }
 
   async delete(name: string, p: Principal): Promise<void> {
-    await this.store.transaction(async (trx) => {
+    const project = await this.store.transaction(async (trx) => {
       const current = await this.get(name, scopeOf(p), trx);
       this.mayWrite(p, current.project);
       const users = await trx.instances.countByApp(name);
       if (users > 0) throw new DomainError('APP_IN_USE', `app ${name} is used by ${users} instance(s)`);
       await trx.apps.delete(name);
+      return current.project;
     });
-    await this.events.record('app.deleted', { message: `app ${name} deleted`, data: { app: name } });
+    await this.events.record('app.deleted', { project, message: `app ${name} deleted`, data: { app: name } });
   }
 }
 

@@ -10,7 +10,6 @@ import type { TokenRecord, UserRecord } from './records.js';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
-const SESSION_TTL_MS = 12 * 3600 * 1000;
 
 /** Hashes a password with scrypt (memory-hard); the result carries its own parameters. */
 export async function hashPassword(password: string): Promise<string> {
@@ -35,6 +34,8 @@ export class AuthService {
   constructor(
     private readonly store: Store,
     private readonly limiter: LoginLimiter = new LoginLimiter(),
+    /** How long a password login's session lasts (GUREUM_SESSION_HOURS). */
+    private readonly sessionMs: number = 12 * 3600 * 1000,
   ) {}
 
   /**
@@ -101,7 +102,7 @@ export class AuthService {
     const user = await this.checkPassword(name, password, address);
     const session = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(Date.now() + SESSION_TTL_MS).toISOString();
+    const expiresAt = new Date(Date.now() + this.sessionMs).toISOString();
     await this.store.users.insertSession({ hash: hashToken(session), userId: user.id, csrf, createdAt: new Date().toISOString(), expiresAt });
     return { user, session, csrf, expiresAt };
   }

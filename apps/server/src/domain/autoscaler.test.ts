@@ -37,7 +37,7 @@ describe('autoscaler (fake metrics reader, real SQLite in memory, real instance 
   before(async () => {
     store = new Store(await openDatabase('sqlite::memory:'));
     events = new EventService(store);
-    const queue = { enqueue: (id: string) => void enqueued.push(id), enqueueProject: () => undefined };
+    const queue = { enqueue: (id: string) => void enqueued.push(id), enqueueProject: () => undefined, deletionProblem: () => null };
     const projects = new ProjectService(store, events, queue);
     const apps = new AppService(store, events);
     const quotas = new QuotaService(store);

@@ -127,3 +127,10 @@ export function pointsOf(plan: QueryPlan, buckets: SeriesBuckets, members: reado
   }
   return points;
 }
+
+/** One point per step of the plan from step start -> value; steps without a value are null. */
+export function fillSteps(plan: QueryPlan, values: ReadonlyMap<number, number>): Point[] {
+  const points: Point[] = [];
+  for (let b = plan.from; b <= plan.to; b += plan.step) points.push([b * 1000, values.get(b) ?? null]);
+  return points;
+}

@@ -2,12 +2,14 @@ import {
   DNS_LABEL,
   NodeMetric,
   ReplicaMetric,
+  type MetricAgg,
   type MetricGroup,
   type MetricName,
   type MetricsBundle,
   type MetricsQuery,
   type MetricsResult,
   type NodeSample,
+  type Point,
   type ReplicaSample,
   type Series,
 } from '@gureum/contract';
@@ -16,7 +18,7 @@ import type { Store } from '../store/store.js';
 import { canSee, roleIn, scopeOf, type Principal } from './access.js';
 import { DomainError } from './errors.js';
 import type { MetricsCollector, Retention } from './metrics-collector.js';
-import { addBucket, parseStep, parseTime, planQuery, pointsOf, segmentsOf, type QueryPlan, type SeriesBuckets, type TierSpec } from './metrics-query.js';
+import { addBucket, fillSteps, parseStep, parseTime, planQuery, pointsOf, segmentsOf, type QueryPlan, type SeriesBuckets, type TierSpec } from './metrics-query.js';
 import type { MetricsReader, ReplicaFigure, ReplicaSelector } from './metrics-reader.js';
 import type { Runtime } from './runtime.js';
 
@@ -97,10 +99,14 @@ export class MetricsService {
     if (node && q.group !== 'none') throw invalid('a node query cannot be grouped');
     const target = node ? await this.nodeTarget(q.id) : await this.replicaTarget(q.scope as keyof typeof ID_PARTS, q.id, principal, q.group);
     const plan = this.plan(q);
-    const buckets = await this.read(target.kind, q.metric, target.series.map((s) => s.id), plan);
+    const ids = target.series.map((s) => s.id);
+    if (q.group === 'none') {
+      const points = await this.readCombined(target.kind, q.metric, ids, plan, q.agg);
+      return { metric: q.metric, unit: UNITS[q.metric], scope: q.scope, id: q.id, agg: q.agg, from: plan.from * 1000, to: plan.to * 1000, step: plan.step, resolution: plan.tier, series: [{ key: 'all', labels: target.labels, points }] };
+    }
+    const buckets = await this.read(target.kind, q.metric, ids, plan);
     const groups = new Map<string, { labels: Record<string, string>; members: number[] }>();
-    if (q.group === 'none') groups.set('all', { labels: target.labels, members: target.series.map((s) => s.id) });
-    for (const s of q.group === 'none' ? [] : target.series) {
+    for (const s of target.series) {
       const key = groupKey(s.labels, q.group);
       const group = groups.get(key) ?? { labels: { ...target.labels, ...pick(s.labels, q.group) }, members: [] };
       group.members.push(s.id);
@@ -143,8 +149,7 @@ export class MetricsService {
     const plan = this.plan(q);
     const metrics: MetricsBundle['metrics'] = {};
     for (const name of names as MetricName[]) {
-      const buckets = await this.read(kind, name, ids, plan);
-      metrics[name] = { unit: UNITS[name], points: pointsOf(plan, buckets, ids, kind === 'replica' ? 'sum' : 'avg') };
+      metrics[name] = { unit: UNITS[name], points: await this.readCombined(kind, name, ids, plan, kind === 'replica' ? 'sum' : 'avg') };
     }
     return { from: plan.from * 1000, to: plan.to * 1000, step: plan.step, resolution: plan.tier, metrics };
   }
@@ -155,10 +160,20 @@ export class MetricsService {
     return planQuery(q.step === undefined ? range : { ...range, step: parseStep(q.step) }, now, this.tiers);
   }
 
+  /** Segments of the plan's range by tier, as far as each tier has been rolled up. */
+  private async segments(kind: 'replica' | 'node', plan: QueryPlan) {
+    return segmentsOf(plan, { '1m': await this.o.repo.rolledUntil(kind, '1m'), '1h': await this.o.repo.rolledUntil(kind, '1h') });
+  }
+
+  /** Series combined in the database: one row per step. */
+  private async readCombined(kind: 'replica' | 'node', metric: MetricName, ids: number[], plan: QueryPlan, agg: MetricAgg): Promise<Point[]> {
+    const rows = await this.o.repo.readCombined(kind, metric, ids, await this.segments(kind, plan), plan.step, agg);
+    return fillSteps(plan, new Map(rows.map((r) => [r.bucket, r.value])));
+  }
+
   private async read(kind: 'replica' | 'node', metric: MetricName, ids: number[], plan: QueryPlan): Promise<SeriesBuckets> {
     const buckets: SeriesBuckets = new Map();
-    const rolled = { '1m': await this.o.repo.rolledUntil(kind, '1m'), '1h': await this.o.repo.rolledUntil(kind, '1h') };
-    for (const segment of segmentsOf(plan, rolled)) {
+    for (const segment of await this.segments(kind, plan)) {
       for (const row of await this.o.repo.readBuckets(kind, metric, ids, segment.tier, segment.from, segment.to, plan.step)) addBucket(buckets, row.series, row.bucket, row.sum, row.n);
     }
     return buckets;

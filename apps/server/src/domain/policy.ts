@@ -20,6 +20,11 @@ export const DOCKER_SOCKETS: readonly string[] = ['/var/run/docker.sock', '/run/
 export interface PolicyOptions {
   /** More engine sockets to protect (e.g. the one Gureum itself talks to). */
   engineSockets?: readonly string[];
+  /**
+   * Follows symlinks of a host path as the engine will when it mounts it (default: none
+   * followed). Given for a local engine, whose filesystem this process sees.
+   */
+  resolveHostPath?: (p: string) => string;
 }
 
 export type PolicyRule = 'privileged' | 'hostNetwork' | 'hostPid' | 'hostIpc' | 'capability' | 'hostPath' | 'dockerSocket' | 'root';
@@ -72,13 +77,30 @@ export function componentViolations(policy: Policy, c: RenderedComponent, imageU
   for (const cap of s.capAdd ?? []) {
     if (!allowedCaps.has(normaliseCapability(cap))) add('capability', `capability ${normaliseCapability(cap)} is not allowed`);
   }
-  const allowedPaths = policy.allowHostPaths.map(normaliseHostPath);
+  // Compared after symlinks are followed (both sides): a link under an allowed prefix that
+  // points at / or the engine socket is what it points at. The socket is also checked as
+  // written, so a directory above it is caught whichever way it is named.
+  const resolve = (p: string): string | null => {
+    try {
+      return normaliseHostPath(options.resolveHostPath ? options.resolveHostPath(p) : p);
+    } catch {
+      return null; // a symlink loop: allows nothing
+    }
+  };
+  const allowedPaths = policy.allowHostPaths.map(resolve).filter((p) => p !== null);
   const sockets = [...DOCKER_SOCKETS, ...(options.engineSockets ?? [])].map(normaliseHostPath);
+  const resolvedSockets = sockets.map((sock) => resolve(sock) ?? sock);
   for (const m of c.hostMounts ?? []) {
-    const p = normaliseHostPath(m.hostPath);
-    const socket = sockets.find((sock) => covers(p, sock) && !allowedPaths.includes(sock));
-    if (socket !== undefined) add('dockerSocket', `host path ${m.hostPath} exposes the engine socket ${socket}`);
-    else if (!allowedPaths.some((allowed) => covers(allowed, p))) add('hostPath', `host path ${m.hostPath} is not under a path the policy allows`);
+    const written = normaliseHostPath(m.hostPath);
+    const p = resolve(m.hostPath);
+    if (p === null) {
+      add('hostPath', `host path ${m.hostPath} cannot be resolved (symlink loop)`);
+      continue;
+    }
+    const via = p === written ? '' : ` (through a symlink to ${p})`;
+    const socket = sockets.find((sock, i) => (covers(written, sock) || covers(p, resolvedSockets[i]!)) && !allowedPaths.includes(resolvedSockets[i]!));
+    if (socket !== undefined) add('dockerSocket', `host path ${m.hostPath} exposes the engine socket ${socket}${via}`);
+    else if (!allowedPaths.some((allowed) => covers(allowed, p))) add('hostPath', `host path ${m.hostPath}${via} is not under a path the policy allows`);
   }
   if (!policy.allowRoot) {
     if (s.user !== undefined) {

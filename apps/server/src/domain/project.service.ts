@@ -15,12 +15,12 @@ export class ProjectService {
 
   async list(scope: Scope): Promise<Project[]> {
     const [projects, counts] = await Promise.all([this.store.projects.list(), this.store.projects.counts()]);
-    return projects.filter((p) => canSee(scope, p.name)).map((p) => toView(p, counts.get(p.name)));
+    return projects.filter((p) => canSee(scope, p.name)).map((p) => toView(p, counts.get(p.name), this.queue));
   }
 
   async get(name: string): Promise<Project> {
     const project = await this.require(name);
-    return toView(project, (await this.store.projects.counts()).get(name));
+    return toView(project, (await this.store.projects.counts()).get(name), this.queue);
   }
 
   async require(name: string, store: Store = this.store): Promise<ProjectRecord> {
@@ -40,7 +40,7 @@ export class ProjectService {
       await trx.users.putMembership({ project: record.name, userId: creator.userId, role: 'owner', addedAt: record.createdAt });
     });
     await this.events.record('project.created', { project: record.name, message: `project ${record.name} created` });
-    return toView(record, undefined);
+    return toView(record, undefined, this.queue);
   }
 
   /**
@@ -69,6 +69,14 @@ export class ProjectService {
   }
 }
 
-function toView(p: ProjectRecord, counts: { instances: number; volumes: number } | undefined): Project {
-  return { name: p.name, description: p.description, createdAt: p.createdAt, instanceCount: counts?.instances ?? 0, volumeCount: counts?.volumes ?? 0 };
+function toView(p: ProjectRecord, counts: { instances: number; volumes: number } | undefined, queue: ReconcileQueue): Project {
+  return {
+    name: p.name,
+    description: p.description,
+    createdAt: p.createdAt,
+    instanceCount: counts?.instances ?? 0,
+    volumeCount: counts?.volumes ?? 0,
+    deleting: p.deleting,
+    deletionProblem: p.deleting ? queue.deletionProblem(p.name) : null,
+  };
 }

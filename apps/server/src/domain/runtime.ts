@@ -21,6 +21,8 @@ export interface Runtime {
   removeVolume(project: string, volume: string): Promise<void>;
   /** Every volume Gureum created, as {project, volume}. */
   listVolumes(): Promise<{ project: string; volume: string }[]>;
+  /** Bytes each of Gureum's volumes holds on disk, as the engine measures it (null: the engine could not tell). */
+  volumeUsage(): Promise<{ project: string; volume: string; usedBytes: number | null }[]>;
 
   /** Every container carrying Gureum's labels (optionally of one project / instance id). */
   listReplicas(filter?: { project?: string; instanceId?: string }): Promise<ObservedReplica[]>;

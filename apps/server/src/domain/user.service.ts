@@ -83,10 +83,14 @@ export class UserService {
     });
   }
 
-  /** The current password is checked behind the login brake: a stolen token or session cannot guess it freely. */
+  /**
+   * The current password is checked behind the login brake: a stolen token or session cannot
+   * guess it freely. A wrong one is 403 PASSWORD_INCORRECT, not 401: the caller is still
+   * authenticated, and a dashboard takes 401 for "logged out".
+   */
   async changePassword(p: Principal, current: string, next: string, address: string, keepSessionHash?: string): Promise<User> {
     await this.auth.checkPassword(p.userName, current, address).catch((err: unknown) => {
-      throw err instanceof DomainError && err.code === 'LOGIN_FAILED' ? new DomainError('LOGIN_FAILED', 'the current password is wrong') : err;
+      throw err instanceof DomainError && err.code === 'LOGIN_FAILED' ? new DomainError('PASSWORD_INCORRECT', 'the current password is wrong') : err;
     });
     const passwordHash = await hashPassword(next);
     const changed = await this.store.transaction(async (trx) => {

@@ -6,6 +6,7 @@ import type { ProjectService } from './project.service.js';
 import type { QuotaService } from './quota.service.js';
 import type { InstanceRecord, VolumeRecord } from './records.js';
 import type { Runtime } from './runtime.js';
+import type { VolumeUsage } from './volume-usage.js';
 
 export class VolumeService {
   constructor(
@@ -14,19 +15,21 @@ export class VolumeService {
     private readonly runtime: Runtime,
     private readonly events: EventService,
     private readonly quotas: QuotaService,
+    private readonly usage: VolumeUsage,
   ) {}
 
   async list(project: string): Promise<Volume[]> {
     await this.projects.require(project);
-    const [volumes, instances] = await Promise.all([this.store.volumes.list(project), this.store.instances.list({ project })]);
-    return volumes.map((v) => toView(v, instances));
+    const [volumes, instances] = await Promise.all([this.store.volumes.list(project), this.store.instances.list({ project }), this.usage.refresh()]);
+    return volumes.map((v) => toView(v, instances, this.usage.usedBytes(project, v.name)));
   }
 
   async get(project: string, name: string): Promise<Volume> {
     await this.projects.require(project);
     const volume = await this.store.volumes.get(project, name);
     if (!volume) throw new DomainError('VOLUME_NOT_FOUND', `volume ${name} does not exist in project ${project}`);
-    return toView(volume, await this.store.instances.list({ project }));
+    await this.usage.refresh();
+    return toView(volume, await this.store.instances.list({ project }), this.usage.usedBytes(project, name));
   }
 
   /** Records the volume; the engine volume is made by the reconciler when a replica mounts it. */
@@ -40,13 +43,24 @@ export class VolumeService {
       await trx.volumes.insert(record);
     });
     await this.events.record('volume.created', { project, message: `volume ${name} created`, data: { volume: name } });
-    return toView(record, []);
+    return toView(record, [], null);
   }
 
   /**
    * Deletes the data now: the engine volume first (503 and nothing changed if the engine is
    * down), then the record, so a volume re-created under the same name never sees old data.
    */
+  /** What the project's volumes really hold, against what they declared. */
+  async measured(project: string): Promise<{ volumeBytes: number; volumesOverSize: string[] }> {
+    await this.usage.refresh();
+    const volumes = await this.store.volumes.list(project);
+    const used = volumes.map((v) => ({ v, bytes: this.usage.usedBytes(project, v.name) }));
+    return {
+      volumeBytes: used.reduce((n, u) => n + (u.bytes ?? 0), 0),
+      volumesOverSize: used.filter((u) => u.v.sizeBytes !== null && u.bytes !== null && u.bytes > u.v.sizeBytes).map((u) => u.v.name),
+    };
+  }
+
   async delete(project: string, name: string): Promise<void> {
     await this.store.transaction(async (trx) => {
       await this.projects.require(project, trx);
@@ -56,6 +70,7 @@ export class VolumeService {
       await this.runtime.removeVolume(project, name);
       await trx.volumes.delete(project, name);
     });
+    this.usage.forget(project, name);
     await this.events.record('volume.deleted', { project, message: `volume ${name} deleted`, data: { volume: name } });
   }
 }
@@ -64,6 +79,6 @@ function usersOf(volume: string, instances: InstanceRecord[]): string[] {
   return instances.filter((i) => i.components.some((c) => c.volumes.some((v) => v.volume === volume))).map((i) => i.name);
 }
 
-function toView(v: VolumeRecord, instances: InstanceRecord[]): Volume {
-  return { project: v.project, name: v.name, createdAt: v.createdAt, sizeBytes: v.sizeBytes, usedBy: usersOf(v.name, instances) };
+function toView(v: VolumeRecord, instances: InstanceRecord[], usedBytes: number | null): Volume {
+  return { project: v.project, name: v.name, createdAt: v.createdAt, sizeBytes: v.sizeBytes, usedBytes, usedBy: usersOf(v.name, instances) };
 }

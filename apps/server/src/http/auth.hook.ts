@@ -17,6 +17,8 @@ declare module 'fastify' {
     refused?: boolean;
     /** The audit entry of this request is written. */
     audited?: boolean;
+    /** The project a change concerns when its path names none (a project's private app). */
+    auditProject?: string | undefined;
   }
 }
 
@@ -126,7 +128,7 @@ async function audit(services: Services, request: FastifyRequest, reply: Fastify
       action: found.route.stream === 'websocket' ? 'exec.open' : found.id,
       method: request.method,
       path: request.url.split('?')[0]!,
-      project: params.project ?? null,
+      project: params.project ?? request.auditProject ?? null,
       status,
       outcome: refused ? 'refused' : status < 400 ? 'ok' : 'failed',
       code: request.errorCode ?? null,

@@ -15,6 +15,7 @@ import type { PolicyService } from '../domain/policy.service.js';
 import type { SecretService } from '../domain/secret.service.js';
 import type { ProjectService } from '../domain/project.service.js';
 import type { Runtime } from '../domain/runtime.js';
+import type { VolumeUsage } from '../domain/volume-usage.js';
 import type { VolumeService } from '../domain/volume.service.js';
 import type { Store } from '../store/store.js';
 
@@ -28,6 +29,7 @@ export interface Services {
   apps: AppService;
   instances: InstanceService;
   volumes: VolumeService;
+  volumeUsage: VolumeUsage;
   secrets: SecretService;
   policies: PolicyService;
   images: ImageService;

@@ -3,15 +3,25 @@ import type { FastifyError } from 'fastify';
 import { ZodError } from 'zod';
 import { isDomainError } from '../domain/errors.js';
 
+/** An HTTP answer to an error: status, JSON body, and headers the status calls for. */
+export interface HttpError {
+  status: number;
+  body: ErrorBody;
+  /** e.g. Retry-After (seconds) on a 429 whose details say when to come back. */
+  headers: Record<string, string>;
+  internal: boolean;
+}
+
 /** Maps anything thrown while handling a request to a status and the JSON error body. */
-export function toHttpError(err: unknown): { status: number; body: ErrorBody; internal: boolean } {
+export function toHttpError(err: unknown): HttpError {
   if (isDomainError(err)) {
-    return { status: statusOf(err.code), body: { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } }, internal: false };
+    const status = statusOf(err.code);
+    return { status, body: { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } }, headers: retryAfter(status, err.details), internal: false };
   }
   if (err instanceof ZodError) {
     const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     const message = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
-    return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message, details } }, internal: false };
+    return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message, details } }, headers: {}, internal: false };
   }
   const fe = err as Partial<FastifyError>;
   const mapped: Record<string, [number, string]> = {
@@ -23,8 +33,15 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody; in
   };
   if (fe.code && mapped[fe.code]) {
     const [status, code] = mapped[fe.code]!;
-    return { status, body: { error: { code, message: fe.message ?? code } }, internal: false };
+    return { status, body: { error: { code, message: fe.message ?? code } }, headers: {}, internal: false };
   }
-  if (err instanceof SyntaxError) return { status: 400, body: { error: { code: 'INVALID_JSON', message: `the request body is not valid JSON: ${err.message}` } }, internal: false };
-  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; see the server log' } }, internal: true };
+  if (err instanceof SyntaxError) return { status: 400, body: { error: { code: 'INVALID_JSON', message: `the request body is not valid JSON: ${err.message}` } }, headers: {}, internal: false };
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; see the server log' } }, headers: {}, internal: true };
+}
+
+/** RFC 9110: a 429 (or 503) may say how many seconds to wait; clients and proxies read the header, not the body. */
+function retryAfter(status: number, details: unknown): Record<string, string> {
+  if (status !== 429 && status !== 503) return {};
+  const seconds = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? { 'retry-after': String(Math.ceil(seconds)) } : {};
 }

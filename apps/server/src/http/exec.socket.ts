@@ -43,6 +43,13 @@ export function registerExec(app: FastifyInstance, s: Services): void {
         early.push({ data, isBinary });
       };
       socket.on('message', (data: Buffer, isBinary: boolean) => onMessage(data, isBinary));
+      // Every attempt that passed authorization is audited once: opened, or failed with its code.
+      let audited = false;
+      const audit = (status: number, code: string | null) => {
+        audited = true;
+        const params = request.params as { project?: string };
+        return s.audit.record({ actor: request.principal?.userName ?? null, token: request.principal?.token?.name ?? 'session', address: request.ip, action: 'exec.open', method: 'GET', path: request.url.split('?')[0]!, project: params.project ?? null, status, outcome: code === null ? 'ok' : 'failed', code });
+      };
       void (async () => {
         try {
           const params = route.params.parse(request.params);
@@ -53,7 +60,7 @@ export function registerExec(app: FastifyInstance, s: Services): void {
             (r) => r.containerId !== null && r.state === 'running' && (query.component === undefined || r.component === query.component) && (query.replica === undefined || r.index === query.replica),
           );
           if (!replica) throw new DomainError('REPLICA_NOT_FOUND', `instance ${instance.name} has no running replica${query.component ? ` of ${query.component}` : ''}${query.replica !== undefined ? `/${query.replica}` : ''}`);
-          await s.audit.record({ actor: request.principal?.userName ?? null, token: request.principal?.token?.name ?? 'session', address: request.ip, action: 'exec.open', method: 'GET', path: request.url.split('?')[0]!, project: params.project, status: 101, outcome: 'ok', code: null });
+          await audit(101, null);
           const session = await s.runtime.exec(replica.containerId!, {
             command,
             tty: true,
@@ -74,7 +81,8 @@ export function registerExec(app: FastifyInstance, s: Services): void {
             socket.close(1000, 'exited');
           }
         } catch (err) {
-          const { body } = toHttpError(err);
+          const { status, body } = toHttpError(err);
+          if (!audited) await audit(status, body.error.code).catch((e: unknown) => request.log.error({ err: e }, 'could not write the audit log'));
           if (socket.readyState === socket.OPEN) {
             socket.send(JSON.stringify({ type: 'error', ...body.error }));
             socket.close(1011, body.error.code);

@@ -21,9 +21,11 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 64 * 1024 * 1024 * 1024;
 
 /** The HTTP API: every contract route, the exec WebSocket, one error handler, one auth hook. */
-export async function buildServer(services: Services, log: Logger): Promise<FastifyInstance> {
+export async function buildServer(services: Services, log: Logger, tls?: { cert: Buffer; key: Buffer }): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = log;
-  const app = Fastify({ loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
+  const options = { loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true };
+  // One type for both: the routes do not care whether the socket is TLS (request.protocol tells).
+  const app = (tls ? Fastify({ ...options, https: tls }) : Fastify(options)) as unknown as FastifyInstance;
 
   // Image uploads stream straight to the engine: never buffered whole.
   app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], { bodyLimit: UPLOAD_LIMIT }, (_req, payload, done) => done(null, payload));
@@ -44,10 +46,10 @@ export async function buildServer(services: Services, log: Logger): Promise<Fast
   });
 
   app.setErrorHandler((err, request, reply) => {
-    const { status, body, internal } = toHttpError(err);
+    const { status, body, headers, internal } = toHttpError(err);
     request.errorCode = body.error.code;
     if (internal) request.log.error({ err, path: request.url.split('?')[0] }, 'request failed');
-    void reply.code(status).send(body);
+    void reply.code(status).headers(headers).send(body);
   });
 
   const dashboard = dashboardHandler();

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { ComponentSync, FAILURE_RETRY_MS } from './component-sync.js';
 import { planComponents } from './replica-plan.js';
-import { phaseOf, replicaStatuses, slotKey } from './status.js';
+import { phaseOf, replicaStatuses, slotKey, statusUnchanged } from './status.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface ReconcilerOptions {
@@ -41,6 +41,10 @@ export class Reconciler implements ReconcileQueue {
   /** The last resync's engine listing per instance, consumed by the next reconcile of each. */
   private readonly snapshot = new Map<string, { at: number; replicas: ObservedReplica[] }>();
   private readonly lastFinished = new Map<string, number>();
+  /** Instances whose status this process has written once (see writeStatus). */
+  private readonly statusWritten = new Set<string>();
+  /** Why the last attempt to finish deleting a project failed, per project. */
+  private readonly deletionProblems = new Map<string, string>();
   private engineUp: boolean | undefined;
 
   constructor(private readonly o: ReconcilerOptions) {
@@ -71,6 +75,10 @@ export class Reconciler implements ReconcileQueue {
 
   enqueue(instanceId: string, delayMs = 0): void {
     this.queue.enqueue(`i:${instanceId}`, delayMs);
+  }
+
+  deletionProblem(project: string): string | null {
+    return this.deletionProblems.get(project) ?? null;
   }
 
   enqueueProject(project: string): void {
@@ -217,6 +225,7 @@ export class Reconciler implements ReconcileQueue {
     await Promise.all(observed.map((o) => this.replicas.remove(o)));
     await store.instances.delete(instance.id);
     this.replicas.forgetInstance(instance.id);
+    this.statusWritten.delete(instance.id);
     await this.o.events.record('instance.deleted', { project: instance.project, instance: instance.name, message: `instance ${instance.name} deleted` });
     const project = await store.projects.get(instance.project);
     if (project?.deleting) this.enqueueProject(project.name);
@@ -224,7 +233,12 @@ export class Reconciler implements ReconcileQueue {
 
   private async writeStatus(instance: InstanceRecord, replicas: ReplicaStatus[], failure: string | null, trouble: string | null = null): Promise<void> {
     const { phase, reason } = phaseOf(instance, replicas, failure, trouble);
-    await this.o.store.instances.updateObserved(instance.id, { phase, reason, replicas, observedAt: new Date().toISOString() });
+    // The first status this process writes is always written: observedAt then tells a status
+    // confirmed since this start from one left by an earlier process.
+    const now = Date.now();
+    if (this.statusWritten.has(instance.id) && statusUnchanged(instance, { phase, reason, replicas }, now)) return;
+    await this.o.store.instances.updateObserved(instance.id, { phase, reason, replicas, observedAt: new Date(now).toISOString() });
+    this.statusWritten.add(instance.id);
     if (phase !== instance.phase) {
       await this.o.events.record(phase === 'failed' ? 'instance.failed' : 'instance.phase_changed', {
         project: instance.project,
@@ -235,7 +249,29 @@ export class Reconciler implements ReconcileQueue {
     }
   }
 
+  /**
+   * A deletion that fails is retried; what failed is kept for the project's answer and
+   * reported as an event whenever it changes, so a stuck deletion is visible, not silent.
+   */
   private async finishProjectDeletion(name: string): Promise<void> {
+    try {
+      await this.finishProjectDeletionOnce(name);
+      this.deletionProblems.delete(name);
+    } catch (err) {
+      if (isDomainError(err) && err.code === 'ENGINE_UNAVAILABLE') throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      const before = this.deletionProblems.get(name);
+      this.deletionProblems.set(name, reason);
+      if (before !== reason) {
+        await this.o.events
+          .record('project.deletion_failed', { project: name, message: `deleting project ${name} failed, retrying: ${reason}`, data: { reason, ...(isDomainError(err) && { code: err.code }) } })
+          .catch((e: unknown) => this.o.log.warn({ err: e }, 'could not record an event'));
+      }
+      throw err;
+    }
+  }
+
+  private async finishProjectDeletionOnce(name: string): Promise<void> {
     const { store, runtime } = this.o;
     const project = await store.projects.get(name);
     if (!project?.deleting) return;

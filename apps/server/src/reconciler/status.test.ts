@@ -4,7 +4,7 @@ import type { ReplicaStatus } from '@gureum/contract';
 import type { InstanceRecord } from '../domain/records.js';
 import { specHash } from '../domain/render.js';
 import type { ObservedReplica } from '../domain/runtime.js';
-import { phaseOf, replicaStatuses } from './status.js';
+import { phaseOf, replicaStatuses, statusUnchanged } from './status.js';
 
 function instance(over: Partial<InstanceRecord> = {}): InstanceRecord {
   return {
@@ -176,5 +176,32 @@ describe('replicaStatuses', () => {
       statuses.map((s) => s.state),
       ['missing', 'missing'],
     );
+  });
+});
+
+describe('statusUnchanged', () => {
+  const at = Date.parse('2026-01-01T00:00:00Z');
+  const stored = instance({ phase: 'running', reason: null, replicas: [replica(0), replica(1)], observedAt: '2026-01-01T00:00:00Z' });
+  const same = { phase: 'running' as const, reason: null, replicas: [replica(0), replica(1)] };
+
+  it('skips a write that changes nothing, while the stored observation is recent', () => {
+    assert.equal(statusUnchanged(stored, same, at + 10_000), true);
+    // As read back from the database.
+    const roundTripped = instance({ ...stored, replicas: JSON.parse(JSON.stringify(stored.replicas)) as ReplicaStatus[] });
+    assert.equal(statusUnchanged(roundTripped, same, at + 10_000), true);
+  });
+
+  it('writes when the phase, the reason or any replica field changed', () => {
+    assert.equal(statusUnchanged(stored, { ...same, phase: 'degraded' }, at), false);
+    assert.equal(statusUnchanged(stored, { ...same, reason: 'replica main/1 restarting' }, at), false);
+    assert.equal(statusUnchanged(stored, { ...same, replicas: [replica(0), replica(1, { restartCount: 1 })] }, at), false);
+    assert.equal(statusUnchanged(stored, { ...same, replicas: [replica(0), replica(1, { health: 'healthy' })] }, at), false);
+    assert.equal(statusUnchanged(stored, { ...same, replicas: [replica(0)] }, at), false, 'a replica fewer');
+  });
+
+  it('writes when the stored observation is as old as the refresh period, or there is none', () => {
+    assert.equal(statusUnchanged(stored, same, at + 60_000), false);
+    assert.equal(statusUnchanged(stored, same, at + 5_000, 5_000), false);
+    assert.equal(statusUnchanged(instance({ ...stored, observedAt: null }), same, at), false);
   });
 });

@@ -101,3 +101,18 @@ export function phaseOf(instance: InstanceRecord, replicas: ReplicaStatus[], fai
   if (serving > 0) return { phase: 'degraded', reason: count };
   return { phase: 'pending', reason: `starting: ${count}` };
 }
+
+/** Even with nothing changed, observedAt is brought up to date this often: it says how fresh the status is. */
+export const OBSERVED_REFRESH_MS = 60_000;
+
+/**
+ * Whether a status write can be skipped: same phase, reason and replicas as stored, and the
+ * stored observation recent enough. Most reconciles (every resync, every engine event) change
+ * nothing, and each skipped write is a transaction the database does not serialise.
+ */
+export function statusUnchanged(stored: Pick<InstanceRecord, 'phase' | 'reason' | 'replicas' | 'observedAt'>, next: { phase: InstancePhase; reason: string | null; replicas: ReplicaStatus[] }, nowMs: number, refreshMs = OBSERVED_REFRESH_MS): boolean {
+  if (stored.phase !== next.phase || stored.reason !== next.reason) return false;
+  if (stored.observedAt === null || !(nowMs - Date.parse(stored.observedAt) < refreshMs)) return false;
+  // Both sides come from the same code (the stored side through JSON): compared as JSON, where a missing and an undefined field are alike.
+  return JSON.stringify(stored.replicas) === JSON.stringify(next.replicas);
+}

@@ -63,6 +63,15 @@ describe('metrics repository (real SQLite)', () => {
       minute.map((b) => [b.series, b.bucket, b.sum / b.n, b.n]),
       raw.map((b) => [b.series, b.bucket, b.sum / b.n, b.n]),
     );
+    // Combined in the database across tiers: per-series averages, then summed per step.
+    const segments = [
+      { tier: '1m' as const, from: T0, to: T0 + 180 },
+      { tier: 'raw' as const, from: T0 + 180, to: T0 + 300 },
+    ];
+    const summed = await repo.readCombined('replica', 'cpu_cores', ids, segments, 60, 'sum');
+    assert.deepEqual(summed, [0, 60, 120, 180, 240].map((b) => ({ bucket: T0 + b, value: 2 })));
+    const max = await repo.readCombined('replica', 'memory_bytes', ids, segments, 300, 'max');
+    assert.deepEqual(max, [{ bucket: T0, value: 64 * 2 ** 20 }]);
     // Nothing of the hour is complete yet.
     assert.equal(await repo.rolledUntil('replica', '1h'), T0);
     const nodeIds = (await repo.nodeSeries('n1')).map((s) => s.id);

@@ -146,6 +146,32 @@ export class MetricsRepository {
     return rows.filter((r) => r.n > 0 && r.s !== null).map((r) => ({ series: r.series, bucket: r.bucket, sum: r.s! / scale, n: r.n }));
   }
 
+  /**
+   * One figure per step for many series at once, computed in the database: each series'
+   * average within the step (over every segment, each from its own tier), then `agg` across
+   * the series. Answers far fewer rows than readBuckets when many series are combined.
+   */
+  async readCombined(kind: 'replica' | 'node', metric: string, ids: readonly number[], segments: readonly { tier: Tier; from: number; to: number }[], step: number, agg: 'avg' | 'max' | 'min' | 'sum'): Promise<{ bucket: number; value: number }[]> {
+    if (ids.length === 0 || segments.length === 0) return [];
+    const family = familyOf(kind);
+    const { column, scale } = columnOf(family, metric);
+    step = Math.max(1, Math.trunc(step));
+    const inList = ids.map((id) => Math.trunc(id)).join(',');
+    const parts = segments.map((seg) =>
+      seg.tier === 'raw'
+        ? `SELECT series, (t / ${step}) * ${step} AS bucket, ${column} AS s, CASE WHEN ${column} IS NULL THEN 0 ELSE 1 END AS n FROM ${family.raw} WHERE series IN (${inList}) AND t >= ? AND t < ?`
+        : `SELECT series, (t / ${step}) * ${step} AS bucket, ${column}_avg * n AS s, CASE WHEN ${column}_avg IS NULL THEN 0 ELSE n END AS n FROM ${tableOf(family, seg.tier)} WHERE series IN (${inList}) AND t >= ? AND t < ?`,
+    );
+    const rows = await run<{ bucket: number; value: number | null }>(
+      this.db,
+      `SELECT bucket, ${agg}(v) AS value FROM (
+         SELECT series, bucket, sum(s) * 1.0 / sum(n) AS v FROM (${parts.join(' UNION ALL ')}) GROUP BY series, bucket HAVING sum(n) > 0
+       ) GROUP BY bucket ORDER BY bucket`,
+      segments.flatMap((seg) => [seg.from, seg.to]),
+    );
+    return rows.filter((r) => r.value !== null).map((r) => ({ bucket: r.bucket, value: r.value! / scale }));
+  }
+
   /** Per-replica averages (for `restarts`: the latest value) since `since` (unix s), from raw samples. */
   async recent(selector: Partial<ReplicaKey> & { project: string }, metric: ReplicaMetric, since: number): Promise<ReplicaAverage[]> {
     const { column, scale } = columnOf(REPLICA_FAMILY, metric);
@@ -245,10 +271,10 @@ export class MetricsRepository {
     return deleted;
   }
 
-  /** Bytes the metrics tables take in the database file (for benchmarks). */
-  async sizeBytes(): Promise<number> {
-    const [row] = await run<{ bytes: number | null }>(this.db, `SELECT sum(pgsize) AS bytes FROM dbstat WHERE name LIKE 'metrics_%' OR name LIKE 'sqlite_autoindex_metrics_%'`);
-    return row?.bytes ?? 0;
+  /** Bytes each metrics table (with its indexes) takes in the database file (for benchmarks). */
+  async tableSizes(): Promise<Record<string, number>> {
+    const rows = await run<{ name: string; bytes: number }>(this.db, `SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE name LIKE 'metrics_%' OR name LIKE 'sqlite_autoindex_metrics_%' GROUP BY name`);
+    return Object.fromEntries(rows.map((r) => [r.name, r.bytes]));
   }
 }
 

@@ -281,6 +281,48 @@ describe('audit log', () => {
     assert.equal(find('createVolume', member.name)?.path, `/api/v1/projects/${project}/volumes`);
   });
 
+  it('audits an exec that passed authorization but could not open, with its code (no such replica, no such instance)', async () => {
+    const before = (await g.client.call('listAudit', { query: { limit: 1000 } })).at(-1)?.id ?? 0;
+    const outOfRange = await openExec(g, { token: member.token, query: { replica: '5' } }, project, 'web', ['true']);
+    assert.deepEqual(outOfRange, { output: '', exit: null }, 'the socket opened, then closed without running anything');
+    await openExec(g, member.token, project, 'no-such-instance', ['true']);
+    const entries = (await g.client.call('listAudit', { query: { since: String(before), limit: 1000 } })).filter((e) => e.action === 'exec.open' && e.actor === member.name);
+    assert.deepEqual(
+      entries.map((e) => [e.path, e.status, e.outcome, e.code, e.project]),
+      [
+        [`/api/v1/projects/${project}/instances/web/exec`, 404, 'failed', 'REPLICA_NOT_FOUND', project],
+        [`/api/v1/projects/${project}/instances/no-such-instance/exec`, 404, 'failed', 'INSTANCE_NOT_FOUND', project],
+      ],
+    );
+  });
+
+  it("audits the changes to a project's private app under that project, and shows its events to the members", async () => {
+    const before = (await g.client.call('listAudit', { query: { limit: 1000 } })).at(-1)?.id ?? 0;
+    const name = uniqueName('private');
+    const def = busyboxApp(name);
+    assert.equal((await callRoute(g, 'createApp', { token: member.token, body: { ...def, project } })).status, 201);
+    assert.equal((await callRoute(g, 'updateApp', { token: member.token, params: { app: name }, body: { components: def.components, title: 'changed' } })).status, 200);
+    assertRefused(await callRoute(g, 'updateApp', { token: viewer.token, params: { app: name }, body: { components: def.components } }), 403, 'FORBIDDEN', 'viewer changing');
+    assert.equal((await callRoute(g, 'deleteApp', { token: member.token, params: { app: name } })).status, 200);
+    const entries = (await g.client.call('listAudit', { query: { since: String(before), limit: 1000 } })).filter((e) => e.path.startsWith('/api/v1/apps'));
+    assert.deepEqual(
+      entries.map((e) => [e.action, e.actor, e.outcome, e.project]),
+      [
+        ['createApp', member.name, 'ok', project],
+        ['updateApp', member.name, 'ok', project],
+        ['updateApp', viewer.name, 'refused', project],
+        ['deleteApp', member.name, 'ok', project],
+      ],
+    );
+    const owners = (await callRoute(g, 'listProjectAudit', { token: owner.token, params: { project }, query: { since: String(before), limit: '1000' } })).body as AuditEntry[];
+    assert.equal(owners.filter((e) => e.path === `/api/v1/apps/${name}` || e.path === '/api/v1/apps').length, 4, "in the project owner's audit");
+    const events = (await callRoute(g, 'listEvents', { token: viewer.token, query: { project, limit: '1000' } })).body as Event[];
+    assert.deepEqual(
+      events.filter((e) => e.data.app === name).map((e) => e.type),
+      ['app.created', 'app.updated', 'app.deleted'],
+    );
+  });
+
   it("shows a project's owner the audit of that project only; members get 403, others 404", async () => {
     assert.equal((await callRoute(g, 'createVolume', { token: outsider.token, params: { project: elsewhere }, body: { name: 'elsewhere-vol' } })).status, 201);
     const r = await callRoute(g, 'listProjectAudit', { token: owner.token, params: { project }, query: { limit: '1000' } });

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Instance } from '@gureum/contract';
-import { REGISTRY, removeProjects, startGureum, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
+import { REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
 
 const run = promisify(execFile);
 const DEFAULT_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'AUDIT_WRITE'];
@@ -14,6 +16,8 @@ const locked = uniqueName('pol-locked');
 /** Replicas that run, under a policy the tests relax and tighten. */
 const relaxed = uniqueName('pol-relaxed');
 const noRoot = uniqueName('pol-noroot');
+/** Host paths allowed under a prefix that holds symlinks. */
+const linked = uniqueName('pol-links');
 const pushedRef = `${REGISTRY}/gureum-test/policy-${uniqueName('root')}:1`;
 
 interface Answer {
@@ -84,12 +88,12 @@ async function setPolicy(project: string, policy: Record<string, unknown>): Prom
 
 before(async () => {
   g = await startGureum();
-  for (const name of [locked, relaxed, noRoot]) assert.equal((await api('POST', '/api/v1/projects', { name })).status, 201);
+  for (const name of [locked, relaxed, noRoot, linked]) assert.equal((await api('POST', '/api/v1/projects', { name })).status, 201);
 });
 
 after(async () => {
   await g.stop();
-  await removeProjects(locked, relaxed, noRoot);
+  await removeProjects(locked, relaxed, noRoot, linked);
   await docker('rmi', pushedRef).catch(() => undefined);
 });
 
@@ -215,6 +219,46 @@ describe('container policy: what replicas run with', () => {
       () => 'refused',
     );
     assert.equal(write, 'refused');
+  });
+});
+
+describe('container policy: symlinks under an allowed host path', () => {
+  // realpath: the temp dir itself could sit behind a symlink.
+  const dir = fs.realpathSync(tempDir('gureum-pol-links-'));
+  before(async () => {
+    fs.mkdirSync(path.join(dir, 'data'));
+    fs.writeFileSync(path.join(dir, 'data', 'hello'), 'from the host\n');
+    fs.symlinkSync('/', path.join(dir, 'root'));
+    fs.symlinkSync('/var/run/docker.sock', path.join(dir, 'sock'));
+    fs.symlinkSync('data', path.join(dir, 'inside'));
+    await setPolicy(linked, { allowHostPaths: [dir] });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const escapes = [
+    { what: 'a link to /', link: 'root', rule: 'dockerSocket' },
+    { what: 'a path through a link to /', link: 'root/etc', rule: 'hostPath' },
+    { what: 'a link to the Docker socket', link: 'sock', rule: 'dockerSocket' },
+  ];
+  for (const e of escapes) {
+    it(`refuses ${e.what} (403 POLICY_VIOLATION ${e.rule}) and creates nothing`, async () => {
+      const res = await launch(linked, await app({ volumes: [{ hostPath: path.join(dir, e.link), mountPath: '/mnt/host' }] }));
+      assert.equal(res.status, 403, JSON.stringify(res.json));
+      const details = res.json.error?.details as { violations: { rule: string; message: string }[] };
+      assert.deepEqual(details.violations.map((v) => v.rule), [e.rule]);
+      assert.match(details.violations[0]!.message, /through a symlink to \//);
+      assert.equal((await api('GET', `/api/v1/projects/${linked}/instances/${res.name}`)).status, 404);
+    });
+  }
+
+  it('mounts a real directory, and a link that stays under the prefix', async () => {
+    for (const hostPath of [path.join(dir, 'data'), path.join(dir, 'inside')]) {
+      const launched = await launch(linked, await app({ volumes: [{ hostPath, mountPath: '/mnt/host', readOnly: true }] }));
+      assert.equal(launched.status, 201, JSON.stringify(launched.json));
+      const id = (await runningInstance(linked, launched.name)).replicas[0]!.containerId!;
+      assert.equal(await docker('exec', id, 'cat', '/mnt/host/hello'), 'from the host');
+    }
+    assert.equal((await containersOf(linked)).length, 2);
   });
 });
 

@@ -29,6 +29,13 @@ function assertRefused(r: Reply, status: number, code: string, what: string): vo
   assert.equal(codeOf(r), code, what);
 }
 
+/** A 429 says when to come back, in the Retry-After header (seconds) as in its details; the lock lasts up to the 15-minute window. */
+function assertRetryAfter(r: Reply): void {
+  const seconds = (r.body as { error: { details: { retryAfterSeconds: number } } }).error.details.retryAfterSeconds;
+  assert.ok(seconds > 0 && seconds <= 15 * 60, `retryAfterSeconds ${seconds}`);
+  assert.equal(r.headers['retry-after'], String(seconds), 'Retry-After header');
+}
+
 /** A login attempt from a client address, with how long it took. */
 async function attempt(user: string, password: string, from: string): Promise<{ reply: Reply; ms: number }> {
   const t0 = performance.now();
@@ -43,7 +50,8 @@ describe('password login and the session cookie', () => {
     const body = r.body as { user: { name: string }; csrfToken: string; expiresAt: string };
     assert.equal(body.user.name, ana.name);
     assert.ok(body.csrfToken.length >= 20);
-    assert.ok(Date.parse(body.expiresAt) > Date.now());
+    const left = Date.parse(body.expiresAt) - Date.now();
+    assert.ok(left > 12 * 3600_000 - 60_000 && left <= 12 * 3600_000, `the session lasts 12 hours by default: ${left} ms left`);
     const cookie = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('gureum_session='));
     assert.ok(cookie, 'a gureum_session cookie is set');
     const attrs = cookie.split(';').map((a) => a.trim().toLowerCase());
@@ -132,7 +140,7 @@ describe('brute-force brake', { concurrency: true }, () => {
     assert.ok(took[3]! >= 250 && took[9]! >= 4000, `guesses took ${took.map(Math.round).join(', ')} ms`);
     const locked = (await attempt(target.name, target.password, '127.0.1.99')).reply;
     assertRefused(locked, 429, 'TOO_MANY_ATTEMPTS', 'the right password on a locked user');
-    assert.ok((locked.body as { error: { details: { retryAfterSeconds: number } } }).error.details.retryAfterSeconds > 0);
+    assertRetryAfter(locked);
     // Another user, from an address that took part in the guessing, is not locked out.
     assert.equal((await attempt(bo.name, bo.password, '127.0.1.1')).reply.status, 200);
     // The locked user's API tokens still work: the brake is on password guessing only.
@@ -149,8 +157,10 @@ describe('brute-force brake', { concurrency: true }, () => {
   it('brakes guesses at the current password through a password change too (a stolen token cannot guess freely)', async () => {
     const victim = await createUser(g, 'victim');
     const change = (currentPassword: string) => callRoute(g, 'changePassword', { token: victim.token, from: '127.0.6.1', body: { currentPassword, newPassword: 'taken-over-password' } });
-    for (let i = 0; i < 10; i++) assertRefused(await change(`guess-${i}`), 401, 'LOGIN_FAILED', `guess ${i}`);
-    assertRefused(await change(victim.password), 429, 'TOO_MANY_ATTEMPTS', 'the right password once locked');
+    for (let i = 0; i < 10; i++) assertRefused(await change(`guess-${i}`), 403, 'PASSWORD_INCORRECT', `guess ${i}`);
+    const locked = await change(victim.password);
+    assertRefused(locked, 429, 'TOO_MANY_ATTEMPTS', 'the right password once locked');
+    assertRetryAfter(locked);
     assertRefused((await attempt(victim.name, victim.password, '127.0.6.2')).reply, 429, 'TOO_MANY_ATTEMPTS', 'login of the same user');
   });
 
@@ -176,11 +186,14 @@ describe('what ends sessions and credentials', () => {
     assert.equal((await attempt(user.name, 'a-brand-new-password', '127.0.4.1')).reply.status, 200);
   });
 
-  it('refuses a password change with a wrong current password (and changes nothing)', async () => {
+  it('refuses a password change with a wrong current password with 403 PASSWORD_INCORRECT (not 401: still logged in), and changes nothing', async () => {
     const user = await createUser(g, 'careful');
-    const r = await callRoute(g, 'changePassword', { token: user.token, body: { currentPassword: 'not-it-at-all', newPassword: 'a-brand-new-password' } });
-    assert.equal(r.status, 401);
-    assert.equal(codeOf(r), 'LOGIN_FAILED');
+    const s = await login(g, user.name, user.password);
+    const r = await callRoute(g, 'changePassword', { session: s.session, csrf: s.csrf, body: { currentPassword: 'not-it-at-all', newPassword: 'a-brand-new-password' } });
+    assertRefused(r, 403, 'PASSWORD_INCORRECT', 'wrong current password');
+    assert.equal(r.headers['set-cookie'], undefined, 'the session cookie is left alone');
+    assert.equal((await callRoute(g, 'whoami', { session: s.session })).status, 200, 'the session goes on');
+    assert.equal((await callRoute(g, 'changePassword', { token: user.token, body: { currentPassword: 'not-it-either', newPassword: 'a-brand-new-password' } })).status, 403, 'through a token too');
     assert.equal((await attempt(user.name, user.password, '127.0.4.2')).reply.status, 200);
   });
 

@@ -212,6 +212,28 @@ describe('DockerDriver on the local engine', () => {
     for (const list of [seen.unnamed, seen.other]) assert.ok(!list.some((e) => 'containerId' in e && e.containerId === id));
   });
 
+  it('reads the same counters from the cgroup files as the engine stats API gives', async (t) => {
+    const files = new DockerDriver({ installation: INSTALLATION });
+    const statsApi = new DockerDriver({ installation: INSTALLATION, metricsSource: 'engine' });
+    await files.ensureNetwork(project);
+    const spec = { ...sampleSpec(project), name: `gureum_${project}_sample`, instanceId: `sample-${project}`, memoryBytes: 96 * 1024 * 1024, command: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/f bs=1M count=16; exec sleep 300'] };
+    const id = await files.createReplica(spec);
+    t.after(() => files.removeReplica(id));
+    await sleep(1000);
+    const [a] = await files.sampleReplicas([id]);
+    const [b] = await statsApi.sampleReplicas([id]);
+    assert.equal(a?.source, 'cgroup', 'this host lets Gureum read the cgroup files');
+    assert.equal(b?.source, 'engine');
+    assert.ok(a && b);
+    // Taken a moment apart: a sleeping container's figures barely move.
+    assert.ok(Math.abs(a.cpuSeconds - b.cpuSeconds) < 0.05, `${a.cpuSeconds} vs ${b.cpuSeconds}`);
+    assert.ok(Math.abs(a.memoryBytes - b.memoryBytes) < 1024 * 1024, `${a.memoryBytes} vs ${b.memoryBytes}`);
+    assert.ok(a.memoryBytes >= 16 * 1024 * 1024);
+    assert.equal(a.memoryLimitBytes, 96 * 1024 * 1024);
+    assert.equal(b.memoryLimitBytes, 96 * 1024 * 1024);
+    assert.equal(a.netRxBytes <= b.netRxBytes + 1024 && b.netRxBytes <= a.netRxBytes + 1024, true, `${a.netRxBytes} vs ${b.netRxBytes}`);
+  });
+
   it('runs docker-init as PID 1, so a shell command stops at once instead of after the stop timeout', async (t) => {
     const driver_ = new DockerDriver({ installation: INSTALLATION });
     await driver_.ensureNetwork(project);

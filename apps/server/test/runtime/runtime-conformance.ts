@@ -260,6 +260,33 @@ export function runtimeConformance(name: string, makeRuntime: () => Runtime, opt
       await rt.removeReplica(id);
     });
 
+    it('samples the counters of running replicas (CPU time, working set, limits) and leaves out the others', async () => {
+      // 8 MiB in a tmpfs file stays in the working set; the loop burns CPU up to the limit.
+      const id = await rt.createReplica(spec(projectA, { cpus: 0.5, memoryBytes: 64 * MiB, args: ['dd if=/dev/zero of=/dev/shm/f bs=1M count=8 && while :; do :; done'] }));
+      const stopped = await rt.createReplica(spec(projectA));
+      await rt.stopReplica(stopped, 0);
+      await sleep(500);
+      const first = await rt.sampleReplicas([id, stopped, 'no-such-container']);
+      assert.deepEqual(first.map((c) => c.id), [id]);
+      await sleep(2000);
+      const [second] = await rt.sampleReplicas([id]);
+      assert.ok(second && first[0]);
+      const cores = (second.cpuSeconds - first[0].cpuSeconds) / ((second.time - first[0].time) / 1000);
+      assert.ok(cores > 0 && cores <= 0.6, `cores ${cores}`);
+      assert.equal(second.cpuLimitCores, 0.5);
+      assert.equal(second.memoryLimitBytes, 64 * MiB);
+      assert.ok(second.memoryBytes >= 8 * MiB && second.memoryBytes < 40 * MiB, `working set ${second.memoryBytes}`);
+      assert.ok(second.netRxBytes >= 0 && second.blkReadBytes >= 0);
+      const node = await rt.sampleNode([tmpdir()]);
+      if (node) {
+        assert.ok(node.cpus > 0 && node.cpuTotalTicks >= node.cpuBusyTicks && node.cpuBusyTicks > 0);
+        assert.ok(node.memoryTotalBytes >= node.memoryBytes && node.memoryBytes > 0);
+        assert.ok(node.diskTotalBytes >= node.diskUsedBytes && node.diskUsedBytes > 0);
+      }
+      await rt.removeReplica(id);
+      await rt.removeReplica(stopped);
+    });
+
     it('reports a die event with the exit code, and the exit in listReplicas', async () => {
       const id = await rt.createReplica(spec(projectA, { args: ['sleep 0.2; exit 3'] }));
       const die = await waitForEvent('the die event', (e) => e.kind === 'die' && e.containerId === id);
@@ -356,6 +383,8 @@ export function runtimeConformance(name: string, makeRuntime: () => Runtime, opt
       const mounts = [{ project: projectA, volume: 'data', mountPath: '/data', readOnly: false }];
       const first = await rt.createReplica(spec(projectA, { mounts }));
       assert.equal((await execIn(rt, first, ['sh', '-c', 'echo persisted > /data/file'])).code, 0);
+      const measured = (await rt.volumeUsage()).find((v) => v.project === projectA && v.volume === 'data');
+      assert.ok(measured && measured.usedBytes !== null && measured.usedBytes >= 'persisted\n'.length, `measured ${JSON.stringify(measured)}`);
       await rejectsWith(rt.removeVolume(projectA, 'data'), 'VOLUME_IN_USE');
       await rt.removeReplica(first);
       const second = await rt.createReplica(spec(projectA, { mounts }));

@@ -44,7 +44,7 @@ export async function startGureum(env: Record<string, string> = {}, dataDir = te
   await gureum.http.listen({ port: 0, host: '127.0.0.1' });
   const address = gureum.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const token = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
   return { gureum, installation, driver: new DockerDriver({ installation }), url, token, dataDir, client: new GureumClient({ baseUrl: url, token }), stop: () => gureum.stop() };
 }

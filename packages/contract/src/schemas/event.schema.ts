@@ -4,6 +4,7 @@ import { Timestamp } from './common.schema.js';
 export const EventType = z.enum([
   'project.created',
   'project.deleted',
+  'project.deletion_failed',
   'app.created',
   'app.updated',
   'app.deleted',
@@ -25,6 +26,7 @@ export const EventType = z.enum([
   'replica.health_changed',
   'volume.created',
   'volume.deleted',
+  'volume.over_size',
   'image.pulled',
   'image.loaded',
   'image.deleted',

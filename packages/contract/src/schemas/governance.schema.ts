@@ -19,8 +19,13 @@ export const QuotaPatch = Quota.partial().strict();
 export const Usage = z.object({
   project: Name,
   quota: Quota,
-  used: z.object({ instances: z.number(), replicas: z.number(), cpus: z.number(), memoryBytes: z.number(), volumes: z.number(), volumeBytes: z.number() }),
+  used: z.object({ instances: z.number(), replicas: z.number(), cpus: z.number(), memoryBytes: z.number(), volumes: z.number(), volumeBytes: z.number() }).describe('Counted against the quota (volumeBytes: declared sizes)'),
+  measured: z.object({
+    volumeBytes: z.number().describe('Bytes the volumes really hold on disk, at the last measurement'),
+    volumesOverSize: z.array(Name).describe('Volumes holding more than their declared size'),
+  }),
 });
+export type Usage = z.infer<typeof Usage>;
 
 /** Capabilities a project's replicas keep beyond the default set when the admin allows them. */
 export const Capability = z.string().regex(/^[A-Z_]{2,32}$/);

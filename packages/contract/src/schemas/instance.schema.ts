@@ -78,7 +78,7 @@ export const Instance = z.object({
   replicas: z.array(ReplicaStatus),
   createdAt: Timestamp,
   updatedAt: Timestamp,
-  observedAt: Timestamp.nullable(),
+  observedAt: Timestamp.nullable().describe('When the status was last written: on every change, at the first look after a start of Gureum, and at least every minute otherwise'),
 });
 export type Instance = z.infer<typeof Instance>;
 
@@ -96,4 +96,10 @@ export const ExecQuery = z.object({
   command: z.string().optional().describe('JSON array or a single program; default /bin/sh'),
   cols: z.coerce.number().int().min(1).max(1000).optional(),
   rows: z.coerce.number().int().min(1).max(1000).optional(),
+  // Read by the auth hook, not the handler: documented here so the OpenAPI document shows them.
+  csrf: z
+    .string()
+    .optional()
+    .describe("Session (cookie) callers only: the login's CSRF token, needed when the browser's Origin is not Gureum's own (a WebSocket handshake cannot carry X-CSRF-Token)"),
+  access_token: z.string().optional().describe('An API token, for clients that cannot set the Authorization header on a WebSocket (browsers); the header wins when both are sent'),
 });

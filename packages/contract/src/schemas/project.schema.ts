@@ -15,5 +15,7 @@ export const Project = z.object({
   createdAt: Timestamp,
   instanceCount: z.number().int(),
   volumeCount: z.number().int(),
+  deleting: z.boolean().describe('Deletion was asked and is not finished yet'),
+  deletionProblem: z.string().nullable().describe('Why the last attempt to finish the deletion failed (it is retried); null when none failed'),
 });
 export type Project = z.infer<typeof Project>;

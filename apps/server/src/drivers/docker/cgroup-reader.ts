@@ -35,7 +35,12 @@ export interface CgroupPlace {
   blkio: string;
   /** On the host network /proc/<pid>/net/dev shows the host's traffic: not the replica's. */
   hostNetwork: boolean;
-  /** v1: the blkio files this kernel has, in the order `docker stats` reads them. */
+  /**
+   * Limits, read once: Gureum changes a replica's limits only by replacing it (a new
+   * container), so re-reading them every sample would cost two to three reads for nothing.
+   */
+  limits?: { cpuCores: number | null; memoryBytes: number | null };
+  /** The block I/O files this kernel has (v1: in the order `docker stats` reads them; v2: io.stat). */
   blkioFiles?: string[];
 }
 
@@ -87,23 +92,27 @@ export function stillHolds(place: CgroupPlace, roots: HostRoots = HOST_ROOTS): b
 export function readCgroup(place: CgroupPlace, roots: HostRoots = HOST_ROOTS): CgroupCounters {
   const file = (dir: string, name: string) => read(path.join(dir, name));
   let cpuSeconds: number;
-  let cpuLimitCores: number | null;
   let usage: number;
-  let limit: number | null;
   let io: IoBytes;
   if (place.version === 1) {
     cpuSeconds = parseNumber(file(place.cpu, 'cpuacct.usage')) / 1e9;
-    cpuLimitCores = parseCfsQuota(file(place.cpuQuota, 'cpu.cfs_quota_us'), file(place.cpuQuota, 'cpu.cfs_period_us'));
+    place.limits ??= {
+      cpuCores: parseCfsQuota(file(place.cpuQuota, 'cpu.cfs_quota_us'), file(place.cpuQuota, 'cpu.cfs_period_us')),
+      memoryBytes: parseMemoryLimit(file(place.memory, 'memory.limit_in_bytes')),
+    };
     usage = parseNumber(file(place.memory, 'memory.usage_in_bytes'));
-    limit = parseMemoryLimit(file(place.memory, 'memory.limit_in_bytes'));
     io = readBlkioV1(place);
   } else {
     cpuSeconds = (parseKeyedFile(file(place.cpu, 'cpu.stat')).get('usage_usec') ?? 0) / 1e6;
-    cpuLimitCores = fs.existsSync(path.join(place.cpuQuota, 'cpu.max')) ? parseCpuMax(file(place.cpuQuota, 'cpu.max')) : null;
+    place.limits ??= {
+      cpuCores: fs.existsSync(path.join(place.cpuQuota, 'cpu.max')) ? parseCpuMax(file(place.cpuQuota, 'cpu.max')) : null,
+      memoryBytes: parseMemoryLimit(file(place.memory, 'memory.max')),
+    };
     usage = parseNumber(file(place.memory, 'memory.current'));
-    limit = parseMemoryLimit(file(place.memory, 'memory.max'));
-    io = fs.existsSync(path.join(place.blkio, 'io.stat')) ? parseIoStatV2(file(place.blkio, 'io.stat')) : { read: 0, write: 0 };
+    place.blkioFiles ??= fs.existsSync(path.join(place.blkio, 'io.stat')) ? ['io.stat'] : [];
+    io = place.blkioFiles.length > 0 ? parseIoStatV2(file(place.blkio, 'io.stat')) : { read: 0, write: 0 };
   }
+  const { cpuCores: cpuLimitCores, memoryBytes: limit } = place.limits;
   const memoryBytes = workingSet(usage, parseKeyedFile(file(place.memory, 'memory.stat')));
   const net = place.hostNetwork ? { rx: 0, tx: 0 } : parseNetDev(read(path.join(roots.proc, String(place.pid), 'net', 'dev')));
   return { cpuSeconds, cpuLimitCores, memoryBytes, memoryLimitBytes: limit, netRxBytes: net.rx, netTxBytes: net.tx, blkReadBytes: io.read, blkWriteBytes: io.write };

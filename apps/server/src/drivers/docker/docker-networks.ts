@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { LABEL, networkName } from '../../domain/labels.js';
 import type { DockerEngine } from './docker-engine.js';
 import { statusOfEngineError } from './docker-errors.js';
+import { DomainError } from '../../domain/errors.js';
 
 /**
  * Project networks. A project's own user-defined bridge network is what keeps
@@ -65,16 +66,50 @@ export class DockerNetworks {
     this.known.delete(project);
   }
 
+  /**
+   * Refused while a replica of the project exists. Once they are gone, whatever is still attached is a
+   * stale endpoint (a container the engine lost track of) or a container someone attached by
+   * hand: both are disconnected by force first, or the engine refuses the removal for good.
+   */
   async removeNetwork(project: string): Promise<void> {
     this.known.delete(project);
     const name = networkName(project);
     for (const n of await this.find(name)) {
+      const network = this.engine.docker.getNetwork(n.Id);
+      // Replicas that still exist mean the project is not empty: those are never cut off.
+      const replicas = await this.engine.call('list containers on a network', (signal) =>
+        this.engine.docker.listContainers({ all: true, filters: { network: [n.Id], label: [`${LABEL.project}=${project}`, LABEL.instance] }, abortSignal: signal }),
+      );
+      if (replicas.length > 0) {
+        throw new DomainError('PROJECT_NOT_EMPTY', `network ${name} still has ${replicas.length} replica(s): ${replicas.map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)).join(', ')}`);
+      }
+      const endpoints = await this.endpointsOf(network);
+      for (const container of endpoints.keys()) {
+        await this.engine
+          .withDeadline((signal) => network.disconnect({ Container: container, Force: true, abortSignal: signal }))
+          .catch((err: unknown) => {
+            if (statusOfEngineError(err) !== 404) throw this.engine.error(err, `disconnect ${container.slice(0, 12)} from network ${name}`);
+          });
+      }
       try {
-        await this.engine.withDeadline((signal) => this.engine.docker.getNetwork(n.Id).remove({ abortSignal: signal }));
+        await this.engine.withDeadline((signal) => network.remove({ abortSignal: signal }));
       } catch (err) {
         if (statusOfEngineError(err) === 404) continue;
-        throw this.engine.error(err, `remove network of project ${project}`, { 403: 'PROJECT_NOT_EMPTY', 409: 'PROJECT_NOT_EMPTY' });
+        const left = await this.endpointsOf(network).catch(() => new Map<string, string>());
+        const why = left.size > 0 ? `network ${name} has ${left.size} endpoint(s) left (${[...left.values()].join(', ')})` : `remove network ${name}`;
+        throw this.engine.error(err, why, { 403: 'PROJECT_NOT_EMPTY', 409: 'PROJECT_NOT_EMPTY' });
       }
+    }
+  }
+
+  /** Container id -> name of what is attached to a network (none when it is gone). */
+  private async endpointsOf(network: Docker.Network): Promise<Map<string, string>> {
+    try {
+      const info = (await this.engine.withDeadline(() => network.inspect())) as { Containers?: Record<string, { Name?: string }> | null };
+      return new Map(Object.entries(info.Containers ?? {}).map(([id, c]) => [id, c.Name ?? id.slice(0, 12)]));
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return new Map();
+      throw this.engine.error(err, 'inspect a network');
     }
   }
 }

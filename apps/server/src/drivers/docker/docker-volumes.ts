@@ -3,6 +3,11 @@ import type { DockerEngine } from './docker-engine.js';
 import { statusOfEngineError } from './docker-errors.js';
 import { inScope, scopeFilters, scopeLabels } from './docker-mapping.js';
 
+/** The part of the engine's /system/df answer read here. */
+interface DfAnswer {
+  Volumes?: { Labels?: Record<string, string> | null; UsageData?: { Size?: number } | null }[] | null;
+}
+
 /** Project-scoped named volumes, labelled so that listVolumes finds exactly Gureum's. */
 export class DockerVolumes {
   constructor(
@@ -30,6 +35,25 @@ export class DockerVolumes {
       if (statusOfEngineError(err) === 404) return;
       throw this.engine.error(err, `remove volume ${volume} of project ${project}`, { 409: 'VOLUME_IN_USE' });
     }
+  }
+
+  /**
+   * What `docker system df -v` shows: the engine walks each local volume's directory. The
+   * local driver has no cheaper way, and no per-volume call (API < 1.42 cannot limit df to
+   * volumes); it is one request for all volumes, made periodically, not per GET.
+   */
+  async usage(): Promise<{ project: string; volume: string; usedBytes: number | null }[]> {
+    // dockerode's df takes options (the abort signal), though its types say it does not.
+    const df = this.engine.docker.df.bind(this.engine.docker) as unknown as (opts: { abortSignal: AbortSignal }) => Promise<DfAnswer>;
+    const answer = await this.engine.call('measure volumes', (signal) => df({ abortSignal: signal }));
+    return (answer.Volumes ?? []).flatMap((v) => {
+      const labels = v.Labels ?? undefined;
+      if (labels?.[LABEL.managed] !== 'true' || !inScope(labels, this.installation)) return [];
+      const project = labels[LABEL.project];
+      const volume = labels[LABEL.volume];
+      const size = v.UsageData?.Size;
+      return project && volume ? [{ project, volume, usedBytes: typeof size === 'number' && size >= 0 ? size : null }] : [];
+    });
   }
 
   async listVolumes(): Promise<{ project: string; volume: string }[]> {

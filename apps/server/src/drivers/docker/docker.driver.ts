@@ -155,6 +155,10 @@ export class DockerDriver implements Runtime {
     return this.volumes.listVolumes();
   }
 
+  volumeUsage(): Promise<{ project: string; volume: string; usedBytes: number | null }[]> {
+    return this.volumes.usage();
+  }
+
   listReplicas(filter: { project?: string; instanceId?: string } = {}): Promise<ObservedReplica[]> {
     return this.replicas.list(filter);
   }

@@ -17,10 +17,17 @@ export function catalogHandlers(s: Services): CatalogHandlers {
       return DELETED;
     },
     listApps: (_input, { request }) => s.apps.list(scopeOf(principalOf(request))),
-    createApp: ({ body }, { request }) => s.apps.create(body, principalOf(request)),
+    createApp: ({ body }, { request }) => {
+      request.auditProject = body.project;
+      return s.apps.create(body, principalOf(request));
+    },
     getApp: ({ params }, { request }) => s.apps.get(params.app, scopeOf(principalOf(request))),
-    updateApp: ({ params, body }, { request }) => s.apps.update(params.app, body, principalOf(request)),
+    updateApp: async ({ params, body }, { request }) => {
+      request.auditProject = await s.apps.projectOf(params.app);
+      return s.apps.update(params.app, body, principalOf(request));
+    },
     deleteApp: async ({ params }, { request }) => {
+      request.auditProject = await s.apps.projectOf(params.app);
       await s.apps.delete(params.app, principalOf(request));
       return DELETED;
     },

@@ -102,7 +102,8 @@ export function identityHandlers(s: Services): IdentityHandlers {
     },
     getUsage: async ({ params }) => {
       const project = await s.projects.require(params.project);
-      return { project: project.name, quota: fullQuota(project.quota), used: await s.quotas.usage(project.name) };
+      const [used, measured] = await Promise.all([s.quotas.usage(project.name), s.volumes.measured(project.name)]);
+      return { project: project.name, quota: fullQuota(project.quota), used, measured };
     },
     updateQuota: ({ params, body }) => s.quotas.setQuota(params.project, body),
     listAudit: ({ query }) => s.audit.list(query),
