@@ -91,6 +91,11 @@ export default function VolumesPage({ params }: PageProps) {
   const columns: Column<Volume>[] = [
     { header: 'Name', cell: (v) => <span className="mono">{v.name}</span> },
     { header: 'Size', cell: (v) => (v.sizeBytes === null ? <span className="muted">not declared</span> : formatBytes(v.sizeBytes)) },
+    {
+      header: 'On disk',
+      cell: (v) =>
+        v.usedBytes === null ? <span className="muted">not measured yet</span> : v.sizeBytes !== null && v.usedBytes > v.sizeBytes ? <strong className="danger">{formatBytes(v.usedBytes)} (over its size)</strong> : formatBytes(v.usedBytes),
+    },
     { header: 'Mounted by', cell: (v) => (v.usedBy.length === 0 ? <span className="muted">nothing</span> : v.usedBy.join(', ')) },
     { header: 'Created', cell: (v) => <time dateTime={v.createdAt}>{formatAgo(v.createdAt)}</time> },
     ...(member ? [{ header: <span className="visually-hidden">Actions</span>, cell: (v: Volume) => <DeleteVolume project={project} volume={v} onDeleted={list.reload} /> }] : []),
