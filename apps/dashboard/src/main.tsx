@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { startBootRequests } from './api/boot.js';
+import { earlyFetch, startBootRequests } from './api/boot.js';
 import { createClient, csrfStore } from './api/client.js';
 import { App } from './app/app.js';
 import { preloadPage } from './app/registry.js';
@@ -11,7 +11,7 @@ import './styles.css';
 performance.mark('gureum:boot');
 applyTheme(storedTheme());
 preloadPage(location.pathname);
-startBootRequests(createClient(csrfStore.get()), location.pathname);
+startBootRequests(createClient(csrfStore.get(), location.origin, earlyFetch()), location.pathname);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

@@ -1,5 +1,7 @@
 import { fillPath, toParam, type RouteInput, type RouteOutput } from './route.js';
-import { routes, type RouteId, type Routes } from './routes.js';
+import { routePaths } from './route-paths.js';
+// Types only: the schemas of routes.ts stay out of a bundle that only calls the API.
+import type { RouteId, Routes } from './routes.js';
 import type { Event } from './schemas/event.schema.js';
 
 /** An error answered by the API (or a transport failure, with status 0 and code NETWORK). */
@@ -35,7 +37,7 @@ export class GureumClient {
   /** The URL of a route with its path and query filled in. */
   url<K extends RouteId>(id: K, input: Partial<RouteInput<Routes[K]>> = {}): string {
     const { params, query } = input as AnyInput;
-    const route = routes[id];
+    const route = routePaths[id];
     const url = new URL(fillPath(route.path, params), this.options.baseUrl);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, toParam(value));
@@ -53,7 +55,7 @@ export class GureumClient {
 
   /** Send a request and answer the raw Response (for streams); throws ApiError on an error status. */
   async raw<K extends RouteId>(id: K, input: RouteInput<Routes[K]>, init: RequestInit = {}): Promise<Response> {
-    const route = routes[id];
+    const route = routePaths[id];
     const { body } = input as AnyInput;
     const headers = this.headers(init.headers as Record<string, string> | undefined);
     let payload: RequestInit['body'] = init.body;

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './route.js';
 export * from './routes.js';
+export * from './route-paths.js';
 export * from './openapi.js';
 export * from './client.js';
 export * from './schemas/common.schema.js';

@@ -1,5 +1,29 @@
 import type { GureumClient } from '@gureum/contract';
 
+declare global {
+  interface Window {
+    /** Set by index.html's inline script: requests made before any module loaded, by path and query. */
+    gureumEarly?: Record<string, Promise<Response>>;
+  }
+}
+
+/**
+ * fetch that answers a GET index.html's inline script already made with that response (once
+ * each), and asks the network for everything else.
+ */
+export function earlyFetch(early: Record<string, Promise<Response>> = window.gureumEarly ?? {}, fallback: typeof fetch = fetch): typeof fetch {
+  return (input, init) => {
+    // Only path and query matter: this page asks its own origin only.
+    const url = new URL(input instanceof Request ? input.url : input, 'http://origin.invalid');
+    const key = url.pathname + url.search;
+    const response = early[key];
+    if (response === undefined || (init?.method ?? 'GET') !== 'GET') return fallback(input, init);
+    // A body is read once: the next ask goes to the network.
+    delete early[key];
+    return response;
+  };
+}
+
 /**
  * Requests started while the page boots, before React has rendered anything: the page that
  * needs one takes it (once) instead of asking again, so the first screen waits for one round

@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiError, type GureumClient } from '@gureum/contract';
 import { clearBoot, takeBoot } from '../api/boot.js';
 import { createClient, csrfStore } from '../api/client.js';
 import { EventHub } from '../api/event-hub.js';
 import type { WhoamiOut } from '../api/types.js';
-import LoginPage from '../pages/login.page.js';
 import { Loading } from '../ui/status.js';
 import { SignedIn } from './signed-in.js';
+
+// Its own chunk (it validates with the contract's zod schema): a signed-in first visit never loads it.
+const LoginPage = lazy(() => import('../pages/login.page.js'));
 
 type Auth = { state: 'loading' } | { state: 'out'; error?: unknown } | { state: 'in'; whoami: WhoamiOut; client: GureumClient; hub: EventHub };
 
@@ -43,14 +45,16 @@ export function App() {
       return <Loading what="Opening Gureum" />;
     case 'out':
       return (
-        <LoginPage
-          error={auth.error}
-          onSignedIn={(csrf) => {
-            clearBoot();
-            csrfStore.set(csrf);
-            return start(csrf);
-          }}
-        />
+        <Suspense fallback={<Loading what="Opening Gureum" />}>
+          <LoginPage
+            error={auth.error}
+            onSignedIn={(csrf) => {
+              clearBoot();
+              csrfStore.set(csrf);
+              return start(csrf);
+            }}
+          />
+        </Suspense>
       );
     case 'in':
       return <SignedIn whoami={auth.whoami} client={auth.client} hub={auth.hub} onSignOut={signOut} />;

@@ -1,4 +1,3 @@
-import { ProjectCreate } from '@gureum/contract';
 import { useRef, useState, type FormEvent } from 'react';
 import { useSubmit } from '../api/hooks.js';
 import { describeError } from '../api/errors.js';
@@ -21,6 +20,8 @@ export function NewProjectButton() {
   });
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
+    // The schema loads on first use: zod stays out of the first screen's bundle.
+    const { ProjectCreate } = await import('@gureum/contract');
     const found = localErrors(ProjectCreate, { name, ...(description && { description }) });
     setLocal(found);
     if (Object.keys(found).length > 0) return;
