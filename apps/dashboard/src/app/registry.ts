@@ -9,12 +9,28 @@ function nameOf(file: string): string {
   return file.replace(/^.*\//, '').replace(/\.(route\.ts|page\.tsx)$/, '');
 }
 
+/** Page modules already loaded, by page name. */
+const loaded = new Map<string, PageModule>();
+
 export const registeredPages: RegisteredPage[] = Object.entries(routes).map(([file, route]) => {
   const name = nameOf(file);
   const load = components[`../pages/${name}.page.tsx`];
   if (!load) throw new Error(`page ${name} has a route file but no ${name}.page.tsx`);
-  return { name, route, load };
+  return {
+    name,
+    route,
+    load: () =>
+      load().then((module) => {
+        loaded.set(name, module);
+        return module;
+      }),
+  };
 });
+
+/** The module of a page if it has loaded already (preloadPage, an earlier visit), else undefined. */
+export function loadedPage(name: string): PageModule | undefined {
+  return loaded.get(name);
+}
 
 /**
  * Starts loading the component of the page at `path` now, so that it arrives while the session

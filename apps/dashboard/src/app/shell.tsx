@@ -5,7 +5,7 @@ import { Empty } from '../ui/status.js';
 import { NewProjectButton } from './new-project.js';
 import { LiveIndicator } from './live-indicator.js';
 import type { PageProps, RegisteredPage } from './page-route.js';
-import { registeredPages } from './registry.js';
+import { loadedPage, registeredPages } from './registry.js';
 import { Link, pathOf } from './router.js';
 import { can, useSession } from './session.js';
 import { applyTheme, effectiveTheme, storedTheme, type Theme } from './theme.js';
@@ -13,7 +13,8 @@ import { applyTheme, effectiveTheme, storedTheme, type Theme } from './theme.js'
 const lazyPages = new Map<string, ComponentType<PageProps>>();
 function componentOf(page: RegisteredPage): ComponentType<PageProps> {
   let c = lazyPages.get(page.name);
-  if (!c) lazyPages.set(page.name, (c = lazy(page.load)));
+  // A page preloaded while the session was checked renders at once, without suspending once more.
+  if (!c) lazyPages.set(page.name, (c = loadedPage(page.name)?.default ?? lazy(page.load)));
   return c;
 }
 
