@@ -27,7 +27,10 @@ const MemberParams = z.object({ project: Name, user: UserName });
 const SecretParams = z.object({ project: Name, secret: Name });
 const NodeParams = z.object({ node: z.string().min(1).max(253) });
 
-/** Every operation of the REST API. Add a route here and the server, OpenAPI and client follow. */
+/**
+ * Every operation of the REST API. Add a route here and the server and OpenAPI follow; the
+ * client also needs its line in `route-paths.ts` (tsc and `route-paths.test.ts` say which).
+ */
 export const routes = {
   healthz: defineRoute({ method: 'GET', path: '/healthz', summary: 'The process is alive', tag: 'system', status: 200, response: Health, access: PUBLIC }),
   readyz: defineRoute({ method: 'GET', path: '/readyz', summary: 'Store and engine are reachable', tag: 'system', status: 200, response: Health, access: PUBLIC }),
