@@ -43,6 +43,30 @@ export function parseCount(text: string, what: string): number {
   return Number(text);
 }
 
+/** Seconds in each unit of a duration such as 30s, 10m, 2h or 7d. */
+export const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** A duration in seconds: a whole number, or one with a unit (90s, 5m, 1h, 1d). */
+export function parseSeconds(text: string, what: string): number {
+  const m = /^(\d+)(s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`${what} must be seconds or a duration such as 90s, 5m or 1h, not ${JSON.stringify(text)}`);
+  return Number(m[1]) * UNIT_SECONDS[(m[2] ?? 's') as keyof typeof UNIT_SECONDS];
+}
+
+/** A number argument (a threshold, CPU cores). */
+export function parseNumber(text: string, what: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${what} must be a number, not ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** INSTANCE/COMPONENT, the address of one component. */
+export function parseComponent(text: string): { instance: string; component: string } {
+  const [instance, component, ...rest] = text.split('/');
+  if (!instance || !component || rest.length > 0) throw new UsageError(`${text} is not INSTANCE/COMPONENT`);
+  return { instance, component };
+}
+
 /** Reads a YAML or JSON document from a file, or from stdin for "-". */
 export function readDocument(file: string): unknown {
   let text: string;
@@ -63,6 +87,16 @@ export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A group whose `show [PROJECT]` runs when no subcommand is given (`gureum quota`, `gureum
+ * quota lab`), beside admin subcommands such as `set`.
+ */
+export function projectShowGroup(program: Command, name: string, summary: string, usage: string[]): { group: Command; show: Command } {
+  const group = examples(program.command(name).summary(summary), usage);
+  const show = withOutput(group.command('show', { isDefault: true }).summary(summary).argument('[project]', 'project (default: -p, GUREUM_PROJECT, else the context’s project)'));
+  return { group, show: withProject(show) };
 }
 
 /** A resource's command group (`gureum volumes`), whose `ls` runs when no subcommand is given. */

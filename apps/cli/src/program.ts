@@ -4,7 +4,10 @@ import { examples } from './command-kit.js';
 import { bashCompletion, zshCompletion } from './completion.js';
 import { UsageError } from './errors.js';
 import type { Session } from './session.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerApps } from './commands/apps.js';
+import { registerAudit } from './commands/audit.js';
+import { registerAutoscale } from './commands/autoscale.js';
 import { registerContext } from './commands/context.js';
 import { registerEvents } from './commands/events.js';
 import { registerExec } from './commands/exec.js';
@@ -15,11 +18,14 @@ import { registerLogs } from './commands/logs.js';
 import { registerMembers } from './commands/members.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerNodes } from './commands/nodes.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerProjects } from './commands/projects.js';
+import { registerQuota } from './commands/quota.js';
 import { registerRun } from './commands/run.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerTop } from './commands/top.js';
+import { registerUsers } from './commands/users.js';
 import { registerVolumes } from './commands/volumes.js';
 
 const version = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -59,12 +65,18 @@ export function buildProgram(session: Session): Command {
   registerExec(program, session);
   registerTop(program, session);
   registerMetrics(program, session);
+  registerAutoscale(program, session);
+  registerAlerts(program, session);
   registerEvents(program, session);
   registerVolumes(program, session);
   registerSecrets(program, session);
   registerMembers(program, session);
+  registerQuota(program, session);
+  registerPolicy(program, session);
   registerTokens(program, session);
   registerNodes(program, session);
+  registerUsers(program, session);
+  registerAudit(program, session);
 
   const completion = program
     .command('completion')

@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { readStdin } from './command-kit.js';
 
 /** Asks for a line on the terminal, echoed (`hidden`: not echoed, for passwords). */
 export function prompt(question: string, hidden = false): Promise<string> {
@@ -41,4 +42,23 @@ export function prompt(question: string, hidden = false): Promise<string> {
     };
     input.on('data', onData);
   });
+}
+
+/**
+ * Passwords, one per question: asked on the terminal without echo, or read from standard input
+ * one a line (`--password-stdin`). `confirmLast` asks the last one twice on a terminal (a new
+ * password mistyped would lock its owner out).
+ */
+export async function readPasswords(fromStdin: boolean, questions: string[], confirmLast = false): Promise<string[]> {
+  if (fromStdin) {
+    const lines = (await readStdin()).split(/\r?\n/).slice(0, questions.length);
+    if (lines.length < questions.length || lines.includes('')) {
+      throw new UsageError(`standard input must hold ${questions.map((q) => q.replace(/: *$/, '').toLowerCase()).join(', then ')}, one a line`);
+    }
+    return lines;
+  }
+  const answers: string[] = [];
+  for (const question of questions) answers.push(await prompt(question, true));
+  if (confirmLast && (await prompt('Repeat it: ', true)) !== answers.at(-1)) throw new UsageError('the two passwords differ');
+  return answers;
 }

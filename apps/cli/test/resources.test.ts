@@ -2,28 +2,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Member, Node, Secret, Token, Volume } from '@gureum/contract';
-import { busyboxApp, removeProjects, startGureum, tempDir, uniqueName, type TestGureum } from '../../server/test/support/harness.js';
-import { buildCli, cliEnv, GUREUM_BIN, gureum, ok, OnTerminal } from './support.js';
+import { busyboxApp, tempDir, uniqueName, type TestGureum } from '../../server/test/support/harness.js';
+import { cliEnv, GUREUM_BIN, gureum, ok, OnTerminal, useProjectGureum } from './support.js';
 
 const PASSWORD = 'correct-horse-battery';
 let g: TestGureum;
 let env: Record<string, string>;
-const project = uniqueName('cli-res');
+let project: string;
 const work = tempDir('gureum-cli-res-');
-
-before(async () => {
-  buildCli();
-  g = await startGureum({ GUREUM_ADMIN_PASSWORD: PASSWORD });
-  env = cliEnv(undefined, { GUREUM_URL: g.url, GUREUM_TOKEN: g.token, GUREUM_PROJECT: project });
-  await ok(env, ['projects', 'create', project, '-d', 'resources']);
-});
-
-after(async () => {
-  await g.stop();
-  await removeProjects(project);
-});
+useProjectGureum('cli-res', (started) => ({ g, env, project } = started), PASSWORD);
 
 describe('gureum resources', () => {
   it('asks for the password on a terminal without echoing it', async () => {

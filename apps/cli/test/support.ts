@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT, tempDir, waitFor } from '../../server/test/support/harness.js';
+import { after, before } from 'node:test';
+import { REPO_ROOT, removeProjects, startGureum, tempDir, uniqueName, waitFor, type TestGureum } from '../../server/test/support/harness.js';
 
 /** The installed entry point, as `gureum` on PATH and `npx gureum` run it. */
 export const GUREUM_BIN = path.join(REPO_ROOT, 'apps/cli/bin/gureum.js');
@@ -116,4 +117,42 @@ export class OnTerminal {
     clearTimeout(timer);
     return code;
   }
+}
+
+/** A real Gureum and a project on it, with the environment of a CLI user (admin) working in that project. */
+export interface ProjectGureum {
+  g: TestGureum;
+  env: Record<string, string>;
+  project: string;
+  stop(): Promise<void>;
+}
+
+/** Builds the CLI, starts a Gureum whose admin has `password`, and creates a project named after `prefix`. */
+async function startProjectGureum(prefix: string, password: string): Promise<ProjectGureum> {
+  buildCli();
+  const project = uniqueName(prefix);
+  const g = await startGureum({ GUREUM_ADMIN_PASSWORD: password });
+  const env = cliEnv(undefined, { GUREUM_URL: g.url, GUREUM_TOKEN: g.token, GUREUM_PROJECT: project });
+  await ok(env, ['projects', 'create', project]);
+  return {
+    g,
+    env,
+    project,
+    stop: async () => {
+      await g.stop();
+      await removeProjects(project);
+    },
+  };
+}
+
+/** A ProjectGureum for the tests of a file: started before them (`ready` receives it), stopped and cleaned after. */
+export function useProjectGureum(prefix: string, ready: (started: ProjectGureum) => void, password = 'correct-horse-battery'): void {
+  let started: ProjectGureum | undefined;
+  before(async () => {
+    started = await startProjectGureum(prefix, password);
+    ready(started);
+  });
+  after(async () => {
+    await started?.stop();
+  });
 }

@@ -1,6 +1,6 @@
 import { readSse, type Event } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, parseCount, withOutput } from '../command-kit.js';
+import { examples, parseCount, UNIT_SECONDS, withOutput } from '../command-kit.js';
 import { paint, printList, stdout, type Color, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 
@@ -84,7 +84,7 @@ const PAGE = 1000;
 export function parseSince(text: string, now = Date.now()): string {
   const relative = /^-?(\d+)(s|m|h|d)$/.exec(text);
   if (!relative) return text;
-  const seconds = Number(relative[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[relative[2] as 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(relative[1]) * UNIT_SECONDS[relative[2] as keyof typeof UNIT_SECONDS];
   return new Date(now - seconds * 1000).toISOString();
 }
 

@@ -1,11 +1,11 @@
 import os from 'node:os';
 import { ApiError, GureumClient } from '@gureum/contract';
 import type { Command } from 'commander';
-import { examples, readStdin, withOutput } from '../command-kit.js';
+import { examples, withOutput } from '../command-kit.js';
 import { contextNameFor } from '../config.js';
 import { UsageError } from '../errors.js';
 import { printItem, renderFields, type OutputOptions } from '../output.js';
-import { prompt } from '../prompt.js';
+import { prompt, readPasswords } from '../prompt.js';
 import type { Session } from '../session.js';
 
 interface LoginOptions {
@@ -110,7 +110,7 @@ async function checkToken(url: string, token: string): Promise<{ token: string; 
 /** Password login gives a session; the CLI trades it for an API token of its own at once. */
 async function passwordLogin(url: string, opts: LoginOptions): Promise<{ token: string; tokenId: string; user: string }> {
   const user = opts.user ?? (await prompt('User: '));
-  const password = opts.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : await prompt('Password: ', true);
+  const [password] = await readPasswords(opts.passwordStdin === true, ['Password: ']);
   if (!user || !password) throw new UsageError('a user name and a password are needed');
   const response = await new GureumClient({ baseUrl: url }).raw('login', { body: { user, password } });
   const { csrfToken } = (await response.json()) as { csrfToken: string };

@@ -2,8 +2,9 @@ import type { Project } from '@gureum/contract';
 import type { Command } from 'commander';
 import { eachName, examples, listCommand, resourceGroup, withOutput } from '../command-kit.js';
 import { UsageError } from '../errors.js';
-import { formatAge, formatBytes, printItem, printList, renderFields, type Column, type OutputOptions } from '../output.js';
+import { formatAge, printItem, printList, renderFields, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
+import { usageFields } from './quota.js';
 
 const columns: Column<Project>[] = [
   { header: 'NAME', value: (p) => p.name },
@@ -33,7 +34,6 @@ export function registerProjects(program: Command, session: Session): void {
   const show = withOutput(projects.command('show').summary('show a project and its use against its quota').argument('<name>')).action(async (name: string, opts: OutputOptions) => {
     const client = session.client();
     const [project, usage] = await Promise.all([client.call('getProject', { params: { project: name } }), client.call('getUsage', { params: { project: name } })]);
-    const limit = (used: number, max: number | null, fmt: (n: number) => string = String) => `${fmt(used)} of ${max === null ? 'unlimited' : fmt(max)}`;
     printItem(
       { ...project, usage },
       opts,
@@ -42,11 +42,7 @@ export function registerProjects(program: Command, session: Session): void {
           ['name', p.name],
           ['description', p.description || '-'],
           ['created', `${p.createdAt} (${formatAge(p.createdAt)} ago)`],
-          ['instances', limit(usage.used.instances, usage.quota.instances)],
-          ['replicas', limit(usage.used.replicas, usage.quota.replicas)],
-          ['cpus', limit(usage.used.cpus, usage.quota.cpus)],
-          ['memory', limit(usage.used.memoryBytes, usage.quota.memoryBytes, formatBytes)],
-          ['volumes', limit(usage.used.volumes, usage.quota.volumes)],
+          ...usageFields(usage),
         ]),
       (p) => p.name,
     );

@@ -31,8 +31,17 @@ interface StaleSlot {
   old: ObservedReplica[];
 }
 
-function isServing(o: ObservedReplica): boolean {
-  return o.state === 'running' && o.health !== 'starting' && o.health !== 'unhealthy';
+/**
+ * How long a replica without a health check must have run before a rollout counts on it (like
+ * Kubernetes' minReadySeconds): a process that exits at once is still seen running for a moment,
+ * and a rollout that trusted that moment would replace the next good replica with a broken one.
+ */
+const MIN_READY_MS = 1_500;
+
+function isServing(o: ObservedReplica, now = Date.now()): boolean {
+  if (o.state !== 'running' || o.health === 'starting' || o.health === 'unhealthy') return false;
+  if (o.health === 'healthy') return true;
+  return o.startedAt !== null && now - Date.parse(o.startedAt) >= MIN_READY_MS;
 }
 
 function isUp(o: ObservedReplica): boolean {
@@ -139,7 +148,7 @@ export class ComponentSync {
     if (stale.length > 0 && holdRollout) retry(ROLLOUT_RETRY_MS);
     if (stale.length > 0 && !holdRollout) {
       // Slots that serve nothing anyway go first.
-      stale.sort((a, b) => Number(a.old.some(isServing)) - Number(b.old.some(isServing)) || a.index - b.index);
+      stale.sort((a, b) => Number(a.old.some((o) => isServing(o))) - Number(b.old.some((o) => isServing(o))) || a.index - b.index);
       for (const { index, old } of stale) {
         try {
           await Promise.all(old.map((o) => this.remove(o)));

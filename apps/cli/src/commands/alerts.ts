@@ -1,0 +1,156 @@
+import type { AlertRule, AlertRuleCreate, AlertState, Delivery, FiringAlert } from '@gureum/contract';
+import type { Command } from 'commander';
+import { eachName, examples, listCommand, parseNumber, parseSeconds, readDocument, resourceGroup, withOutput, withProject } from '../command-kit.js';
+import { UsageError } from '../errors.js';
+import { formatAge, printItem, printList, renderFields, renderTable, type Color, type Column, type OutputOptions } from '../output.js';
+import type { Session } from '../session.js';
+
+const stateColor = (state: AlertState): Color | undefined => (state === 'firing' ? 'red' : state === 'pending' ? 'yellow' : undefined);
+const condition = (r: { metric: string; comparison: string; threshold: number }) => `${r.metric} ${r.comparison} ${r.threshold}`;
+const watched = (r: AlertRule) => (r.target === null ? r.scope : `${r.scope} ${r.target}`);
+
+const columns: Column<AlertRule>[] = [
+  { header: 'NAME', value: (r) => r.name },
+  { header: 'STATE', value: (r) => (r.enabled ? r.state : 'disabled'), color: (r) => stateColor(r.state) },
+  { header: 'CONDITION', value: (r) => `${r.agg} ${condition(r)}` },
+  { header: 'SCOPE', value: watched },
+  { header: 'WINDOW', value: (r) => `${r.windowSeconds}s` },
+  { header: 'FOR', value: (r) => `${r.forSeconds}s` },
+  { header: 'WEBHOOK', value: (r) => r.webhook?.url ?? '-' },
+];
+
+const deliveryColumns: Column<Delivery>[] = [
+  { header: 'ID', value: (d) => String(d.id) },
+  { header: 'EVENT', value: (d) => d.event },
+  { header: 'SERIES', value: (d) => d.key },
+  { header: 'STATUS', value: (d) => d.status, color: (d) => (d.status === 'failed' ? 'red' : d.status === 'delivered' ? 'green' : undefined) },
+  { header: 'ATTEMPTS', value: (d) => String(d.attempts) },
+  { header: 'LAST ANSWER', value: (d) => d.lastError ?? (d.lastStatusCode === null ? '-' : String(d.lastStatusCode)) },
+  { header: 'AGE', value: (d) => formatAge(d.createdAt) },
+];
+
+const firingColumns: Column<FiringAlert>[] = [
+  { header: 'PROJECT', value: (f) => f.project },
+  { header: 'RULE', value: (f) => f.rule },
+  { header: 'SERIES', value: (f) => f.key },
+  { header: 'CONDITION', value: condition },
+  { header: 'VALUE', value: (f) => (f.value === null ? '-' : String(f.value)) },
+  { header: 'SINCE', value: (f) => formatAge(f.since) },
+];
+
+interface CreateOptions extends OutputOptions {
+  project?: string;
+  file?: string;
+  metric?: string;
+  agg?: string;
+  scope?: string;
+  target?: string;
+  when?: string;
+  window?: string;
+  for?: string;
+  webhook?: string;
+  webhookSecret?: string;
+  disabled?: boolean;
+}
+
+/** The rule a `create` sends: the file's, with the flags given over it. */
+export function alertRuleOf(name: string | undefined, opts: CreateOptions): Partial<AlertRuleCreate> {
+  const doc = opts.file !== undefined ? readDocument(opts.file) : {};
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${opts.file} does not hold an alert rule object`);
+  const rule = { ...(doc as Partial<AlertRuleCreate>) };
+  if (name !== undefined) rule.name = name;
+  if (rule.name === undefined) throw new UsageError('give the rule a NAME (or name: in the file)');
+  if (opts.metric !== undefined) rule.metric = opts.metric as AlertRuleCreate['metric'];
+  if (opts.agg !== undefined) rule.agg = opts.agg as AlertRuleCreate['agg'];
+  if (opts.scope !== undefined) rule.scope = opts.scope as AlertRuleCreate['scope'];
+  if (opts.target !== undefined) rule.target = opts.target;
+  if (opts.when !== undefined) {
+    const m = /^\s*(>=|<=|>|<)\s*(\S+)\s*$/.exec(opts.when);
+    if (!m) throw new UsageError(`--when must be a comparison and a threshold such as ">0.8" or "<= 1000000", not ${JSON.stringify(opts.when)}`);
+    rule.comparison = m[1] as AlertRuleCreate['comparison'];
+    rule.threshold = parseNumber(m[2]!, '--when threshold');
+  }
+  if (opts.window !== undefined) rule.windowSeconds = parseSeconds(opts.window, '--window');
+  if (opts.for !== undefined) rule.forSeconds = parseSeconds(opts.for, '--for');
+  if (opts.webhook !== undefined) rule.webhook = { url: opts.webhook, ...(opts.webhookSecret !== undefined && { secret: opts.webhookSecret }) };
+  if (opts.disabled) rule.enabled = false;
+  return rule;
+}
+
+function describeRule(r: AlertRule): string {
+  const fields = renderFields([
+    ['name', r.name],
+    ['state', r.enabled ? r.state : 'disabled'],
+    ['condition', `${r.agg} ${condition(r)} over ${r.windowSeconds}s, for ${r.forSeconds}s`],
+    ['scope', watched(r)],
+    ['webhook', r.webhook?.url ?? '-'],
+    ['evaluated', r.evaluatedAt ?? 'not yet'],
+    ['created', r.createdAt],
+  ]);
+  if (r.series.length === 0) return `${fields}\nno series yet\n`;
+  const rows = r.series.map((s) => [s.key, s.state, s.value === null ? '-' : String(s.value), s.since === null ? '-' : formatAge(s.since)]);
+  return `${fields}\n${renderTable(['SERIES', 'STATE', 'VALUE', 'SINCE'], rows)}`;
+}
+
+type Opts = OutputOptions & { project?: string };
+
+/** `gureum alerts ls|create|show|rm|deliveries|firing`: alert rules of a project. */
+export function registerAlerts(program: Command, session: Session): void {
+  const alerts = resourceGroup(program, 'alerts', 'alert', 'alert rules of a project, their state and webhook deliveries', ['gureum alerts', 'gureum alerts create hot --metric cpu_cores --when ">1.5" --for 2m']);
+
+  const ls = withProject(listCommand(alerts, 'list alert rules and their state')).action(async (opts: Opts) => {
+    printList(await session.client().call('listAlertRules', { params: { project: session.project(opts.project) } }), columns, opts, (r) => r.name);
+  });
+  examples(ls, ['gureum alerts ls -p lab', 'gureum alerts -o json']);
+
+  const create = withOutput(
+    withProject(
+      alerts
+        .command('create')
+        .summary('create an alert rule; a webhook’s signing secret is shown once')
+        .argument('[name]', 'rule name (or name: in the file)')
+        .option('-f, --file <file>', 'the rule from YAML or JSON ("-": stdin); flags override it')
+        .option('-m, --metric <metric>', 'what to watch, e.g. cpu_cores, memory_bytes')
+        .option('--agg <agg>', 'how replicas combine: avg, max, min, sum')
+        .option('--scope <scope>', 'project, instance, component or replica')
+        .option('--target <target>', 'INSTANCE, or INSTANCE/COMPONENT (not for scope project)')
+        .option('--when <condition>', 'comparison and threshold, e.g. ">0.8"')
+        .option('--window <duration>', 'samples averaged over this window (default 60s)')
+        .option('--for <duration>', 'pending this long before firing (default 0)')
+        .option('--webhook <url>', 'POST firing and resolved alerts here, signed')
+        .option('--webhook-secret <secret>', 'the signing key (default: generated, shown once)')
+        .option('--disabled', 'create it switched off'),
+    ),
+  ).action(async (name: string | undefined, opts: CreateOptions) => {
+    const created = await session.client().call('createAlertRule', { params: { project: session.project(opts.project) }, body: alertRuleOf(name, opts) as AlertRuleCreate });
+    const secret = created.webhookSecret === null ? '' : `webhook signing secret (shown only now):\n${created.webhookSecret}\n`;
+    printItem(created, opts, (r) => `alert rule ${r.name} created\n${secret}`, (r) => r.name);
+  });
+  examples(create, [
+    'gureum alerts create hot --metric cpu_cores --when ">1.5" --for 2m',
+    'gureum alerts create oom --scope replica --target web -m memory_bytes --when ">=500000000" --webhook https://hooks.lab/gureum',
+    'gureum alerts create -f rule.yaml -p lab',
+  ]);
+
+  const show = withOutput(withProject(alerts.command('show').summary('show a rule, its state and each series it watches').argument('<name>'))).action(async (name: string, opts: Opts) => {
+    printItem(await session.client().call('getAlertRule', { params: { project: session.project(opts.project), alert: name } }), opts, describeRule, (r) => r.name);
+  });
+  examples(show, ['gureum alerts show hot', 'gureum alerts show hot -o json']);
+
+  const rm = withProject(alerts.command('rm').summary('delete alert rules').argument('<name...>')).action(async (names: string[], opts: { project?: string }) => {
+    const project = session.project(opts.project);
+    const client = session.client();
+    await eachName(names, (alert) => client.call('deleteAlertRule', { params: { project, alert } }));
+  });
+  examples(rm, ['gureum alerts rm hot']);
+
+  const deliveries = withOutput(withProject(alerts.command('deliveries').summary('webhook deliveries of a rule, newest first').argument('<rule>'))).action(async (rule: string, opts: Opts) => {
+    printList(await session.client().call('listAlertDeliveries', { params: { project: session.project(opts.project), alert: rule } }), deliveryColumns, opts, (d) => String(d.id));
+  });
+  examples(deliveries, ['gureum alerts deliveries hot', 'gureum alerts deliveries hot -o json']);
+
+  const firing = withOutput(alerts.command('firing').summary('firing alerts across all projects (admin)')).action(async (opts: OutputOptions) => {
+    printList(await session.client().call('listFiringAlerts', {}), firingColumns, opts, (f) => `${f.project}/${f.rule}/${f.key}`);
+  });
+  examples(firing, ['gureum alerts firing']);
+}
