@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ReplicaCounters } from '../../domain/runtime.js';
 import {
   cgroupVersionOf,
   parseBlkioV1,
@@ -44,16 +45,8 @@ export interface CgroupPlace {
   blkioFiles?: string[];
 }
 
-export interface CgroupCounters {
-  cpuSeconds: number;
-  cpuLimitCores: number | null;
-  memoryBytes: number;
-  memoryLimitBytes: number | null;
-  netRxBytes: number;
-  netTxBytes: number;
-  blkReadBytes: number;
-  blkWriteBytes: number;
-}
+/** What the cgroup files give for one replica: its counters, without the reading's own facts. */
+export type CgroupCounters = Omit<ReplicaCounters, 'id' | 'time' | 'source'>;
 
 const read = (file: string) => fs.readFileSync(file, 'utf8');
 
