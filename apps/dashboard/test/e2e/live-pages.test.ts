@@ -4,7 +4,7 @@ import { GureumClient } from '@gureum/contract';
 import type { Browser, Page } from 'playwright-core';
 import { createToken, createUser, type TestUser } from '../../../server/test/identity/identity-kit.js';
 import { removeProjects, startGureum, uniqueName, type TestGureum } from '../../../server/test/support/harness.js';
-import { assertDashboardBuilt, launchChromium, screenshot, signIn } from './browser.js';
+import { assertDashboardBuilt, launchChromium, mainOf as main, screenshot, signedInPage } from './browser.js';
 
 /**
  * Pages that follow membership and token events in a real Chromium against a real Gureum: what
@@ -33,13 +33,9 @@ describe('dashboard live members and tokens (real Gureum, real Chromium)', () =>
     await removeProjects(project);
   });
 
-  const main = (page: Page) => page.locator('main#main');
-
   /** A page of its own browser context (its own session), signed in, at `path`, with the event stream live. */
   async function openAs(user: TestUser, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, g.url, user.name, user.password);
+    const page = await signedInPage(browser, g.url, user);
     await page.goto(`${g.url}${path}`);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     // Gone if the page reloads: what shows later came live.
