@@ -117,8 +117,9 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
       ) STRICT`,
     ],
   },
+  // (5: autoscale memory targets, autoscale-memory.migration.ts)
   {
-    id: 5,
+    id: 6,
     name: 'private-events',
     statements: [
       // The user an event of no project belongs to (its tokens): only that user and admins see it.
