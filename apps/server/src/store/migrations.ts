@@ -117,6 +117,15 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
       ) STRICT`,
     ],
   },
+  // (5: autoscale memory targets, autoscale-memory.migration.ts)
+  {
+    id: 6,
+    name: 'private-events',
+    statements: [
+      // The user an event of no project belongs to (its tokens): only that user and admins see it.
+      `ALTER TABLE events ADD COLUMN private_to TEXT`,
+    ],
+  },
 ];
 
 export async function migrate(db: Kysely<Database>): Promise<void> {
