@@ -4,3 +4,8 @@ import type { Event } from '@gureum/contract';
 export function touchesInstances(project: string, instance?: string): (e: Event) => boolean {
   return (e) => e.project === project && (instance === undefined || e.instance === instance) && (e.type.startsWith('instance.') || e.type.startsWith('replica.'));
 }
+
+/** Events that change the signed-in user's own memberships (their projects and roles). */
+export function touchesMemberships(user: string): (e: Event) => boolean {
+  return (e) => e.type.startsWith('member.') && (e.data as { user?: unknown } | null)?.user === user;
+}

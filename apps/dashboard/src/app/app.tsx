@@ -39,6 +39,13 @@ export function App() {
     if (firstState.current === 'loading') void start(csrfStore.get());
   }, [start]);
 
+  /** Reads who is signed in again (their memberships changed); keeps the session and its stream. */
+  const refreshWhoami = useCallback(async () => {
+    if (auth.state !== 'in') return;
+    const whoami = await auth.client.call('whoami', {});
+    setAuth((a) => (a.state === 'in' && a.client === auth.client ? { ...a, whoami } : a));
+  }, [auth]);
+
   const signOut = useCallback(async () => {
     if (auth.state === 'in') {
       auth.hub.stop();
@@ -65,6 +72,6 @@ export function App() {
         </Suspense>
       );
     case 'in':
-      return <SignedIn whoami={auth.whoami} client={auth.client} hub={auth.hub} onSignOut={signOut} />;
+      return <SignedIn whoami={auth.whoami} client={auth.client} hub={auth.hub} onSignOut={signOut} onWhoamiChanged={refreshWhoami} />;
   }
 }

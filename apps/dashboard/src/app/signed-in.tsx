@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GureumClient, Project } from '@gureum/contract';
 import type { EventHub } from '../api/event-hub.js';
+import { touchesMemberships } from '../api/live.js';
 import type { WhoamiOut } from '../api/types.js';
 import { choosePage } from './page-route.js';
 import { registeredPages } from './registry.js';
@@ -23,10 +24,12 @@ interface Props {
   client: GureumClient;
   hub: EventHub;
   onSignOut: () => Promise<void>;
+  /** Called when the user's own memberships changed: who they are must be read again. */
+  onWhoamiChanged: () => Promise<void>;
 }
 
 /** Holds the session (projects, chosen project, live events) and routes to pages. */
-export function SignedIn({ whoami, client, hub, onSignOut }: Props) {
+export function SignedIn({ whoami, client, hub, onSignOut, onWhoamiChanged }: Props) {
   const location = useLocation();
   const [projects, setProjects] = useState<Project[]>([]);
   const [projectsLoaded, setProjectsLoaded] = useState(false);
@@ -51,6 +54,19 @@ export function SignedIn({ whoami, client, hub, onSignOut }: Props) {
       hub.stop();
     };
   }, [hub, reloadProjects]);
+
+  // Joined, left or changed role: the project list and what the pages allow follow at once.
+  const whoamiChanged = useRef(onWhoamiChanged);
+  whoamiChanged.current = onWhoamiChanged;
+  const userName = whoami.user.name;
+  useEffect(() => {
+    const mine = touchesMemberships(userName);
+    return hub.subscribe((e) => {
+      if (!mine(e)) return;
+      void reloadProjects().catch(() => undefined);
+      void whoamiChanged.current().catch(() => undefined);
+    });
+  }, [hub, userName, reloadProjects]);
 
   useEffect(() => {
     if (!project) return;

@@ -81,4 +81,20 @@ describe('dashboard live members and tokens (real Gureum, real Chromium)', () =>
     assert.equal(await notReloaded(page), true);
     await page.context().close();
   });
+
+  it("follows the signed-in user's own memberships: the project appears in the switcher, then a member's controls", async () => {
+    const mila = await createUser(g, uniqueName('mila'));
+    const page = await openAs(mila, `/projects/${project}/instances`);
+    const switcher = page.getByRole('combobox', { name: 'Project' });
+    assert.equal(await switcher.locator('option', { hasText: project }).count(), 0, 'not a member yet');
+
+    await g.client.call('putMember', { params: { project, user: mila.name }, body: { role: 'viewer' } });
+    await switcher.locator('option', { hasText: project }).waitFor({ state: 'attached' });
+    assert.equal(await main(page).getByRole('link', { name: 'Launch an app' }).count(), 0, 'a viewer launches nothing');
+
+    await g.client.call('putMember', { params: { project, user: mila.name }, body: { role: 'member' } });
+    await main(page).getByRole('link', { name: 'Launch an app' }).waitFor();
+    assert.equal(await notReloaded(page), true, 'the page was not reloaded');
+    await page.context().close();
+  });
 });
