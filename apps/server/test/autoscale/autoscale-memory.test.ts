@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiError, type Event } from '@gureum/contract';
+import { ApiError } from '@gureum/contract';
 import { openExec } from '../identity/identity-kit.js';
 import { busyboxApp, removeProjects, startGureum, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
-import { refusal } from '../alerts/support.js';
+import { autoscaledEvents, FAST_AUTOSCALING, refusal } from '../alerts/support.js';
 
 const MiB = 1024 * 1024;
 let g: TestGureum;
@@ -19,7 +19,7 @@ const plain = uniqueName('asm-plain');
 const P = { project };
 
 before(async () => {
-  g = await startGureum({ GUREUM_METRICS_INTERVAL_SECONDS: '1', GUREUM_AUTOSCALE_INTERVAL_SECONDS: '2', GUREUM_AUTOSCALE_WINDOW_SECONDS: '6' });
+  g = await startGureum(FAST_AUTOSCALING);
   await g.client.call('createProject', { body: { name: project } });
   await g.client.call('createApp', {
     body: { name: filler, title: `memory filler ${filler}`, components: [{ name: 'main', image: TEST_IMAGE, command: ['sh', '-c', 'exec sleep 3600'], resources: { memoryBytes: 64 * MiB } }] },
@@ -32,7 +32,7 @@ after(async () => {
   await removeProjects(project);
 });
 
-const autoscaled = async (instance: string): Promise<Event[]> => (await g.client.call('listEvents', { query: { project, instance, type: 'instance.autoscaled', limit: 500 } })).filter((e) => e.instance === instance);
+const autoscaled = (instance: string) => autoscaledEvents(g, project, instance);
 
 describe('autoscaling on memory', () => {
   it('refuses a memory target without a memory limit, and a policy without any target', async () => {
