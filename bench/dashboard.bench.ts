@@ -5,7 +5,8 @@
  *      (from the Vite manifest). Goal: <= 250 KB.
  *   2. first meaningful paint of the instance list of a project of N instances on loopback:
  *      a fresh browser context each time (empty cache, session cookie set), from navigation
- *      start to the page's `gureum:instances-rendered` mark (set once the rows are on screen).
+ *      start to the page's `gureum:instances-rendered` mark (set after the frame that paints the
+ *      first rows).
  *      Baseline in the same run: the list request alone (fetch from the same page). Goal: <= 1 s.
  *   3. frames per second while the N-instance list updates live: instances are changed through
  *      the API (PATCH env, one `instance.updated` event each) at BENCH_UPDATES_PER_S; the page
@@ -26,7 +27,7 @@ import { busyboxApp, removeProjects, REPO_ROOT, startGureum, uniqueName, type Te
 import { machineInfo, report, round, say, sleep, statsOf } from './support/bench-kit.js';
 
 const INSTANCES = Math.min(2000, Number(process.env.BENCH_INSTANCES ?? 500));
-const LOADS = Math.min(50, Number(process.env.BENCH_LOADS ?? 10));
+const LOADS = Math.min(50, Number(process.env.BENCH_LOADS ?? 20));
 const UPDATES_PER_S = Math.min(200, Number(process.env.BENCH_UPDATES_PER_S ?? 20));
 const WINDOW_S = Math.min(120, Number(process.env.BENCH_SECONDS ?? 10));
 const CREATE_CONCURRENCY = 8;
@@ -135,22 +136,26 @@ try {
   const apiMs: number[] = [];
   const bootMs: number[] = [];
   const scriptMs: number[] = [];
+  const renderMs: number[] = [];
   for (let i = 0; i < LOADS; i++) {
     const { page, close } = await openList(browser, g, cookie, project);
     const t = await page.evaluate(async (listPath) => {
       const mark = performance.getEntriesByName('gureum:instances-rendered')[0]!.startTime;
       const paint = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
       const boot = performance.getEntriesByName('gureum:boot')[0]?.startTime ?? NaN;
-      const script = performance.getEntriesByType('resource').find((e) => e.name.includes('/assets/index-') && e.name.endsWith('.js')) as PerformanceResourceTiming | undefined;
+      const render = performance.getEntriesByName('gureum:render')[0]?.startTime ?? NaN;
+      // The entry and the first screen's chunk (see vite.config.ts): when the last of them arrived.
+      const scripts = performance.getEntriesByType('resource').filter((e) => /\/assets\/(index|first)-[^/]*\.js$/.test(e.name)) as PerformanceResourceTiming[];
       const t0 = performance.now();
       await (await fetch(listPath)).arrayBuffer();
-      return { mark, paint, boot, scriptLoaded: script?.responseEnd ?? NaN, api: performance.now() - t0 };
+      return { mark, paint, boot, render, scriptLoaded: scripts.length > 0 ? Math.max(...scripts.map((e) => e.responseEnd)) : NaN, api: performance.now() - t0 };
     }, `/api/v1/projects/${project}/instances`);
     fmp.push(t.mark);
     fcp.push(t.paint);
     apiMs.push(t.api);
     bootMs.push(t.boot);
     scriptMs.push(t.scriptLoaded);
+    renderMs.push(t.render);
     await close();
   }
 
@@ -183,7 +188,7 @@ try {
     machine,
     instances: INSTANCES,
     initialJs: { files: js.files, bytes: js.bytes, gzipKB: round(js.gzipBytes / 1024), goalKB: GOALS.initialJsKB, met: js.gzipBytes / 1024 <= GOALS.initialJsKB },
-    firstMeaningfulPaint: { ms: fmpStats, firstContentfulPaintMs: statsOf(fcp.filter(Number.isFinite)), entryScriptLoadedMs: statsOf(scriptMs.filter(Number.isFinite)), scriptsEvaluatedMs: statsOf(bootMs.filter(Number.isFinite)), listRequestMs: apiStats, ratioP50: round(fmpStats.p50 / apiStats.p50, 2), goalMs: GOALS.fmpMs, met: fmpStats.p95 <= GOALS.fmpMs, samples: fmp },
+    firstMeaningfulPaint: { ms: fmpStats, firstContentfulPaintMs: statsOf(fcp.filter(Number.isFinite)), entryScriptLoadedMs: statsOf(scriptMs.filter(Number.isFinite)), scriptsEvaluatedMs: statsOf(bootMs.filter(Number.isFinite)), firstRenderMs: statsOf(renderMs.filter(Number.isFinite)), listRequestMs: apiStats, ratioP50: round(fmpStats.p50 / apiStats.p50, 2), goalMs: GOALS.fmpMs, met: fmpStats.p95 <= GOALS.fmpMs, samples: fmp },
     liveFps: { idle: statsOf(idle), updating: statsOf(live), minWindow: liveMin, updatesSent: updates, listReloadsSeen: reloads, rowsShown: shownChanged - 1, goalMinFps: GOALS.minFps, met: liveMin >= GOALS.minFps, samples: { idle, live } },
   };
   human =

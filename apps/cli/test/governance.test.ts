@@ -92,6 +92,10 @@ describe('gureum users, quota, policy, audit, alerts and autoscale against a rea
 
   it('shows the earlier actions in the audit log, global and per project', async () => {
     const all = JSON.parse(await ok(env, ['audit', '--limit', '1000', '-o', 'json'])) as AuditEntry[];
+    const oldestFirst = JSON.parse(await ok(env, ['audit', '--order', 'asc', '--limit', '1000', '-o', 'json'])) as AuditEntry[];
+    assert.deepEqual(all.map((a) => a.id), oldestFirst.map((a) => a.id).reverse(), 'newest first, unless --order asc');
+    const older = JSON.parse(await ok(env, ['audit', '--limit', '2', '--before', String(all[1]!.id), '-o', 'json'])) as AuditEntry[];
+    assert.deepEqual(older.map((a) => a.id), all.slice(2, 4).map((a) => a.id), 'the next page is --before the last id shown');
     const actions = new Set(all.map((a) => a.action));
     for (const action of ['createUser', 'updateUser', 'changePassword', 'updateQuota', 'putPolicy']) assert.ok(actions.has(action), `${action} is in the audit log`);
     assert.ok(all.some((a) => a.action === 'changePassword' && a.outcome === 'refused' && a.code === 'PASSWORD_INCORRECT'));

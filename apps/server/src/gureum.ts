@@ -116,7 +116,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
   const autoscaler = new Autoscaler(store, metrics.reader, autoscale, log.child({ part: 'autoscaler' }), { intervalMs: config.autoscaleIntervalSeconds * 1000, windowMs: config.autoscaleWindowSeconds * 1000 });
   const services: Services = {
     auth,
-    users: new UserService(store, auth),
+    users: new UserService(store, auth, events),
     audit: new AuditService(store),
     quotas,
     projects,

@@ -171,7 +171,7 @@ export const routes = {
   putSecret: defineRoute({ method: 'PUT', path: `${V1}/projects/:project/secrets/:secret`, summary: 'Create or replace a secret (write-only)', tag: 'secrets', status: 200, params: SecretParams, body: SecretPut, response: Secret, access: project('member') }),
   deleteSecret: defineRoute({ method: 'DELETE', path: `${V1}/projects/:project/secrets/:secret`, summary: 'Delete a secret (409 while used)', tag: 'secrets', status: 200, params: SecretParams, response: Deleted, access: project('member') }),
 
-  listAudit: defineRoute({ method: 'GET', path: `${V1}/audit`, summary: 'The audit log (append-only)', tag: 'audit', status: 200, query: AuditQuery, response: z.array(AuditEntry), access: ADMIN }),
+  listAudit: defineRoute({ method: 'GET', path: `${V1}/audit`, summary: 'The audit log (append-only): oldest first, or newest first with order=desc', tag: 'audit', status: 200, query: AuditQuery, response: z.array(AuditEntry), access: ADMIN }),
   queryMetrics: defineRoute({ method: 'GET', path: `${V1}/metrics/query`, summary: 'A metric over time, for a node, project, instance, component or replica (project scopes need the viewer role)', tag: 'metrics', status: 200, query: MetricsQuery, response: MetricsResult, access: USER }),
   latestMetrics: defineRoute({ method: 'GET', path: `${V1}/metrics/latest`, summary: 'The latest sample of every running replica you can see', tag: 'metrics', status: 200, query: LatestQuery, response: z.array(ReplicaSample), access: USER }),
   instanceMetrics: defineRoute({ method: 'GET', path: `${INSTANCE}/metrics`, summary: 'CPU, memory, network, block I/O and restarts of an instance over a range', tag: 'metrics', status: 200, params: NameParams.instance, query: RangeQuery, response: MetricsBundle, access: project('viewer') }),
@@ -190,7 +190,7 @@ export const routes = {
   putAutoscale: defineRoute({ method: 'PUT', path: `${INSTANCE}/components/:component/autoscale`, summary: 'Scale a component between min and max on its average CPU and/or memory (each needs its limit)', tag: 'autoscaling', status: 200, params: ComponentParams, body: AutoscalePut, response: Autoscale, access: project('member') }),
   deleteAutoscale: defineRoute({ method: 'DELETE', path: `${INSTANCE}/components/:component/autoscale`, summary: 'Stop autoscaling a component (its replica count stays)', tag: 'autoscaling', status: 200, params: ComponentParams, response: Deleted, access: project('member') }),
 
-  listProjectAudit: defineRoute({ method: 'GET', path: `${V1}/projects/:project/audit`, summary: 'The audit log of one project', tag: 'audit', status: 200, params: NameParams.project, query: AuditQuery, response: z.array(AuditEntry), access: project('owner') }),
+  listProjectAudit: defineRoute({ method: 'GET', path: `${V1}/projects/:project/audit`, summary: 'The audit log of one project: oldest first, or newest first with order=desc', tag: 'audit', status: 200, params: NameParams.project, query: AuditQuery, response: z.array(AuditEntry), access: project('owner') }),
 } as const;
 
 export type Routes = typeof routes;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GureumClient } from '@gureum/contract';
-import { earlyFetch } from './boot.js';
+import { bootRequest, bootSettled, earlyFetch, takeBoot, takeBootValue } from './boot.js';
 
 /** A network stub that records what was asked of it. */
 function stubNetwork(): { fetch: typeof fetch; asked: string[] } {
@@ -41,5 +41,40 @@ describe('earlyFetch (stub network)', () => {
     const early = { '/api/v1/auth/whoami': Promise.resolve(Response.json({ error: { code: 'UNAUTHENTICATED', message: 'sign in' } }, { status: 401 })) };
     const client = new GureumClient({ baseUrl: 'http://127.0.0.1:7070', fetch: earlyFetch(early, stubNetwork().fetch) });
     await assert.rejects(client.call('whoami', {}), { name: 'ApiError', status: 401, code: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('boot requests', () => {
+  it('hands an answer that has arrived to the first render synchronously, once', async () => {
+    bootRequest('arrived', () => Promise.resolve(['a', 'b']));
+    assert.equal(takeBootValue('arrived'), undefined, 'not before it arrived');
+    await bootSettled(1000);
+    assert.deepEqual(takeBootValue('arrived'), ['a', 'b']);
+    assert.equal(takeBootValue('arrived'), undefined, 'taken');
+    assert.equal(takeBoot('arrived'), undefined, 'taken for the asynchronous way too');
+  });
+
+  it('leaves a failed request to the page, which sees its error', async () => {
+    bootRequest('failed', () => Promise.reject(new Error('down')));
+    await bootSettled(1000);
+    assert.equal(takeBootValue('failed'), undefined);
+    await assert.rejects(takeBoot('failed')!, /down/);
+  });
+
+  it('waits no longer than asked for a slow answer, which stays for the page to take', async () => {
+    let answer: (v: string) => void = () => undefined;
+    bootRequest('slow', () => new Promise<string>((resolve) => (answer = resolve)));
+    const waited = await Promise.race([bootSettled(20).then(() => 'settled'), new Promise((r) => setTimeout(() => r('hung'), 2000))]);
+    assert.equal(waited, 'settled');
+    assert.equal(takeBootValue('slow'), undefined);
+    answer('late');
+    assert.equal(await takeBoot('slow'), 'late');
+  });
+
+  it('also waits for the other promises it is given (the first page module)', async () => {
+    let loaded = false;
+    const page = new Promise<void>((resolve) => setTimeout(() => resolve(void (loaded = true)), 30));
+    await bootSettled(2000, [page]);
+    assert.ok(loaded);
   });
 });

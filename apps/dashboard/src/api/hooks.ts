@@ -10,11 +10,16 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-export interface LoadOptions {
+export interface LoadOptions<T = unknown> {
   /** Reload when an event matching this arrives on the live stream. */
   liveOn?: (event: Event) => boolean;
   /** Also reload every this many milliseconds (for values that change without events, like metrics). */
   everyMs?: number;
+  /**
+   * Data already at hand for the first render (an answer that arrived while the page booted):
+   * shown at once, and not asked for again on mount.
+   */
+  initial?: () => T | undefined;
 }
 
 /** Shortest gap between two live reloads: a burst of events costs one request. */
@@ -24,11 +29,13 @@ const LIVE_COALESCE_MS = 250;
  * Loads something through the typed client and keeps it current: again when `deps` change,
  * when a matching live event arrives, and every `everyMs`. A failed reload keeps the last data.
  */
-export function useApi<T>(load: (client: GureumClient) => Promise<T>, deps: readonly unknown[], options: LoadOptions = {}): Loaded<T> {
+export function useApi<T>(load: (client: GureumClient) => Promise<T>, deps: readonly unknown[], options: LoadOptions<T> = {}): Loaded<T> {
   const { client, hub } = useSession();
-  const [data, setData] = useState<T | undefined>(undefined);
+  const [data, setData] = useState<T | undefined>(options.initial);
   const [error, setError] = useState<unknown>(undefined);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(data === undefined);
+  /** The first mount already has its data: skip that one load. */
+  const hadInitial = useRef(data !== undefined);
   const loadRef = useRef(load);
   loadRef.current = load;
   const liveOnRef = useRef(options.liveOn);
@@ -54,6 +61,10 @@ export function useApi<T>(load: (client: GureumClient) => Promise<T>, deps: read
   }, [client]);
 
   useEffect(() => {
+    if (hadInitial.current) {
+      hadInitial.current = false;
+      return;
+    }
     setData(undefined);
     reload();
   }, [reload, ...deps]);

@@ -1,6 +1,6 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, type GureumClient } from '@gureum/contract';
-import { clearBoot, takeBoot } from '../api/boot.js';
+import { clearBoot, takeBoot, takeBootValue } from '../api/boot.js';
 import { createClient, csrfStore } from '../api/client.js';
 import { EventHub } from '../api/event-hub.js';
 import type { WhoamiOut } from '../api/types.js';
@@ -14,21 +14,29 @@ type Auth = { state: 'loading' } | { state: 'out'; error?: unknown } | { state: 
 
 /** The whole page: the login form until there is a session, then the signed-in shell. */
 export function App() {
-  const [auth, setAuth] = useState<Auth>({ state: 'loading' });
+  const ended = useCallback(() => setAuth({ state: 'out', error: new ApiError(401, 'UNAUTHENTICATED', 'the session ended') }), []);
+  const signedIn = useCallback((client: GureumClient, whoami: WhoamiOut): Auth => ({ state: 'in', whoami, client, hub: new EventHub(client, ended) }), [ended]);
+  // Who is signed in has usually arrived before the first render (src/main.tsx waits briefly).
+  const [auth, setAuth] = useState<Auth>(() => {
+    const whoami = takeBootValue<WhoamiOut>('whoami');
+    return whoami ? signedIn(createClient(csrfStore.get()), whoami) : { state: 'loading' };
+  });
 
-  const start = useCallback(async (csrf: string | null) => {
-    const client = createClient(csrf);
-    try {
-      const whoami = await (takeBoot<WhoamiOut>('whoami') ?? client.call('whoami', {}));
-      const hub = new EventHub(client, () => setAuth({ state: 'out', error: new ApiError(401, 'UNAUTHENTICATED', 'the session ended') }));
-      setAuth({ state: 'in', whoami, client, hub });
-    } catch (err) {
-      setAuth(err instanceof ApiError && err.status === 401 ? { state: 'out' } : { state: 'out', error: err });
-    }
-  }, []);
+  const start = useCallback(
+    async (csrf: string | null) => {
+      const client = createClient(csrf);
+      try {
+        setAuth(signedIn(client, await (takeBoot<WhoamiOut>('whoami') ?? client.call('whoami', {}))));
+      } catch (err) {
+        setAuth(err instanceof ApiError && err.status === 401 ? { state: 'out' } : { state: 'out', error: err });
+      }
+    },
+    [signedIn],
+  );
 
+  const firstState = useRef(auth.state);
   useEffect(() => {
-    void start(csrfStore.get());
+    if (firstState.current === 'loading') void start(csrfStore.get());
   }, [start]);
 
   const signOut = useCallback(async () => {

@@ -34,9 +34,10 @@ export function loadedPage(name: string): PageModule | undefined {
 
 /**
  * Starts loading the component of the page at `path` now, so that it arrives while the session
- * is being checked instead of after (one round trip less before the first page shows).
+ * is being checked instead of after (one round trip less before the first page shows). Settles
+ * (never rejects) once it has loaded or failed.
  */
-export function preloadPage(path: string): void {
+export function preloadPage(path: string): Promise<unknown> {
   const found = choosePage(registeredPages, path);
-  found?.page.load().catch(() => undefined);
+  return found ? found.page.load().catch(() => undefined) : Promise.resolve();
 }

@@ -5,7 +5,7 @@ import { AuditLog } from './audit-log.js';
 export default function AuditAllPage() {
   return (
     <>
-      <PageHeader title="Audit log of Gureum" subtitle="Every change, refusal and terminal session in every project, oldest first" />
+      <PageHeader title="Audit log of Gureum" subtitle="Every change, refusal and terminal session in every project, newest first" />
       <AuditLog scope="Gureum" load={(c, query) => c.call('listAudit', { query })} />
     </>
   );

@@ -7,7 +7,7 @@ import { RowSubmit } from '../ui/row-submit.js';
 import { SelectField, TextField } from '../ui/field.js';
 import { Loading } from '../ui/status.js';
 import { Table, type Column } from '../ui/table.js';
-import { auditQuery, currentCursor, EMPTY_AUDIT_FILTER, filterEntries, FIRST_PAGE, nextPage, previousPage, type AuditFilter, type AuditPager } from './audit.logic.js';
+import { auditQuery, currentCursor, EMPTY_AUDIT_FILTER, filterEntries, FIRST_PAGE, newerPage, olderPage, type AuditFilter, type AuditPager } from './audit.logic.js';
 
 type Query = ReturnType<typeof auditQuery>;
 
@@ -36,7 +36,7 @@ function columns(showProject: boolean): Column<AuditEntry>[] {
   ];
 }
 
-/** The audit log, oldest first, filtered and paged: the project's (owners) or Gureum's (the admin). */
+/** The audit log, newest first, filtered and paged back in time: the project's (owners) or Gureum's (the admin). */
 export function AuditLog({ scope, load }: { scope: string; load: (client: GureumClient, query: Query) => Promise<AuditEntry[]> }) {
   const [draft, setDraft] = useState<AuditFilter>(EMPTY_AUDIT_FILTER);
   const [filter, setFilter] = useState<AuditFilter>(EMPTY_AUDIT_FILTER);
@@ -50,14 +50,15 @@ export function AuditLog({ scope, load }: { scope: string; load: (client: Gureum
   };
   const entries = page.data ?? [];
   const shown = filterEntries(entries, filter);
-  const next = nextPage(pager, entries);
-  const previous = previousPage(pager);
+  const older = olderPage(pager, entries);
+  const newer = newerPage(pager);
   return (
     <>
       <form className="panel" onSubmit={apply} aria-label="Filter the audit log">
         <div className="form-row">
           <TextField label="Who" value={draft.actor} onChange={(e) => setDraft({ ...draft, actor: e.target.value })} autoComplete="off" placeholder="a user name" />
           <TextField label="From" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <TextField label="Until" type="datetime-local" value={draft.until} onChange={(e) => setDraft({ ...draft, until: e.target.value })} />
           <TextField label="Action contains" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} autoComplete="off" placeholder="Member, Secret, exec…" />
           <SelectField label="Outcome" value={draft.outcome} onChange={(e) => setDraft({ ...draft, outcome: e.target.value as AuditFilter['outcome'] })} options={OUTCOMES} />
           <RowSubmit>Apply</RowSubmit>
@@ -70,14 +71,14 @@ export function AuditLog({ scope, load }: { scope: string; load: (client: Gureum
         <Table caption={`Audit log of ${scope}`} columns={columns(scope === 'Gureum')} rows={shown} rowKey={(e) => String(e.id)} empty={entries.length === 0 ? 'Nothing recorded here.' : 'No entry of this page matches the filter.'} />
       )}
       <nav aria-label="Audit log pages" style={{ display: 'flex', gap: 8, marginTop: 10, alignItems: 'center' }}>
-        <Button disabled={!previous} onClick={() => previous && setPager(previous)}>
-          ← Earlier
+        <Button disabled={!newer} onClick={() => newer && setPager(newer)}>
+          ← Newer
         </Button>
         <span className="muted" aria-live="polite">
           Page {pager.cursors.length}
         </span>
-        <Button disabled={!next} onClick={() => next && setPager(next)}>
-          Later →
+        <Button disabled={!older} onClick={() => older && setPager(older)}>
+          Older →
         </Button>
       </nav>
     </>

@@ -7,7 +7,7 @@ export default function ProjectAuditPage({ params }: PageProps) {
   const project = params.project!;
   return (
     <>
-      <PageHeader title="Audit log" subtitle={`Every change, refusal and terminal session in ${project}, oldest first`} />
+      <PageHeader title="Audit log" subtitle={`Every change, refusal and terminal session in ${project}, newest first`} />
       <AuditLog scope={project} load={(c, query) => c.call('listProjectAudit', { params: { project }, query })} />
     </>
   );

@@ -1,6 +1,6 @@
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useLayoutEffect, useMemo } from 'react';
 import type { Instance } from '@gureum/contract';
-import { takeBoot } from '../api/boot.js';
+import { takeBoot, takeBootValue } from '../api/boot.js';
 import { useApi } from '../api/hooks.js';
 import { touchesInstances } from '../api/live.js';
 import type { PageProps } from '../app/page-route.js';
@@ -14,8 +14,9 @@ import { Loading } from '../ui/status.js';
 import { Table, type Column } from '../ui/table.js';
 import { PhaseBadge, replicaCounts } from './instance-bits.js';
 
-/** Rows rendered in the first frame: a screenful and more; the rest follow frame by frame. */
-const PROGRESSIVE_ROWS = 60;
+/** Rows rendered in the first frame: a screenful on a large laptop screen; the rest follow frame by frame. */
+const PROGRESSIVE_ROWS = 30;
+const RENDERED_MARK = 'gureum:instances-rendered';
 
 const Name = memo(function Name({ project, name }: { project: string; name: string }) {
   return <Link to={`/projects/${encodeURIComponent(project)}/instances/${encodeURIComponent(name)}`}>{name}</Link>;
@@ -44,11 +45,17 @@ export default function InstancesPage({ params }: PageProps) {
   const { whoami } = useSession();
   const spark = useSparklines(project);
   const cols = useMemo(() => columns(project, spark.data), [project, spark.data]);
-  const list = useApi((c) => takeBoot<Instance[]>(`instances:${project}`) ?? c.call('listInstances', { params: { project } }), [project], { liveOn: touchesInstances(project) });
-  useEffect(() => {
-    // The bench reads this mark: the first time the list is on screen.
-    if (list.data) performance.mark('gureum:instances-rendered');
-  }, [list.data]);
+  const list = useApi((c) => takeBoot<Instance[]>(`instances:${project}`) ?? c.call('listInstances', { params: { project } }), [project], {
+    liveOn: touchesInstances(project),
+    initial: () => takeBootValue<Instance[]>(`instances:${project}`),
+  });
+  const listShown = list.data !== undefined;
+  useLayoutEffect(() => {
+    // The bench reads this mark: the first time the rows are on screen, after the frame that
+    // paints them (a task queued from the frame's animation callback runs after its paint).
+    if (!listShown || performance.getEntriesByName(RENDERED_MARK).length > 0) return;
+    requestAnimationFrame(() => setTimeout(() => performance.mark(RENDERED_MARK)));
+  }, [listShown]);
   return (
     <>
       <PageHeader

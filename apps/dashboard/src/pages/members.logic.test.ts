@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Member } from '@gureum/contract';
-import { isLastOwner, memberErrors, sortMembers } from './members.logic.js';
+import type { Event, Member } from '@gureum/contract';
+import { isLastOwner, memberErrors, sortMembers, touchesMembers } from './members.logic.js';
 
 const m = (user: string, role: Member['role']): Member => ({ user, role, addedAt: '2030-01-01T00:00:00Z' });
 
@@ -19,5 +19,16 @@ describe('members', () => {
   it('checks the user name with the contract’s rule', () => {
     assert.match(memberErrors({ user: 'Not A Name', role: 'member' }).user ?? '', /DNS label/);
     assert.deepEqual(memberErrors({ user: 'alice', role: 'viewer' }), {});
+  });
+});
+
+describe('members, live', () => {
+  const event = (type: Event['type'], project: string | null): Event => ({ id: 1, time: '2030-01-01T00:00:00Z', type, project, instance: null, message: '', data: { user: 'amy', role: 'member' } });
+
+  it("reloads on a member joining, changing role or leaving this project, not on other projects' or other events", () => {
+    const live = touchesMembers('lab');
+    for (const type of ['member.added', 'member.updated', 'member.removed'] as const) assert.equal(live(event(type, 'lab')), true, type);
+    assert.equal(live(event('member.added', 'other')), false);
+    assert.equal(live(event('secret.updated', 'lab')), false);
   });
 });

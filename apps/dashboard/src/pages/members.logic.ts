@@ -1,4 +1,4 @@
-import { MemberPut, UserName, type Member, type Role } from '@gureum/contract';
+import { MemberPut, UserName, type Event, type Member, type Role } from '@gureum/contract';
 import { localErrors } from '../ui/validate.js';
 
 export const ROLE_HELP: Record<Role, string> = {
@@ -24,4 +24,9 @@ export function memberErrors(form: { user: string; role: string }): Record<strin
   const user = localErrors(UserName, form.user.trim())[''];
   const role = localErrors(MemberPut, { role: form.role }).role;
   return { ...(user !== undefined && { user }), ...(role !== undefined && { role }) };
+}
+
+/** Events that change a project's member list: someone joined, changed role or left. */
+export function touchesMembers(project: string): (e: Event) => boolean {
+  return (e) => e.project === project && (e.type === 'member.added' || e.type === 'member.updated' || e.type === 'member.removed');
 }

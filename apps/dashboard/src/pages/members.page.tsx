@@ -13,7 +13,7 @@ import { formatAgo } from '../ui/format.js';
 import { PageHeader } from '../ui/page-header.js';
 import { Loading } from '../ui/status.js';
 import { Table, type Column } from '../ui/table.js';
-import { isLastOwner, memberErrors, ROLE_HELP, sortMembers } from './members.logic.js';
+import { isLastOwner, memberErrors, ROLE_HELP, sortMembers, touchesMembers } from './members.logic.js';
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: `${r}: ${ROLE_HELP[r]}` }));
 
@@ -96,7 +96,7 @@ export default function MembersPage({ params }: PageProps) {
   const project = params.project!;
   const { client, whoami } = useSession();
   const owner = can(whoami, project, 'owner');
-  const list = useApi((c) => c.call('listMembers', { params: { project } }).then(sortMembers), [project]);
+  const list = useApi((c) => c.call('listMembers', { params: { project } }).then(sortMembers), [project], { liveOn: touchesMembers(project) });
   const members = list.data ?? [];
   const columns: Column<Member>[] = [
     { header: 'User', cell: (m) => <span className="mono">{m.user}</span> },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TokenCreate } from '@gureum/contract';
-import { EMPTY_TOKEN_FORM, expiryOf, tokenBody, tokenStatus } from './tokens.form.js';
+import { TokenCreate, type Event } from '@gureum/contract';
+import { EMPTY_TOKEN_FORM, expiryOf, tokenBody, tokenStatus, touchesTokens } from './tokens.form.js';
 
 const NOW = new Date('2030-06-15T12:00:00Z');
 
@@ -40,5 +40,17 @@ describe('token form', () => {
     assert.deepEqual(tokenStatus({ expiresAt: null }, NOW), { expired: false, text: 'never expires' });
     assert.equal(tokenStatus({ expiresAt: '2030-06-25T12:00:00Z' }, NOW).text, 'expires in 10 days');
     assert.deepEqual(tokenStatus({ expiresAt: '2030-06-01T00:00:00Z' }, NOW), { expired: true, text: 'expired 2030-06-01' });
+  });
+});
+
+describe('token list, live', () => {
+  const event = (type: Event['type'], user: string): Event => ({ id: 1, time: '2030-06-15T12:00:00Z', type, project: null, instance: null, message: '', data: { id: 't1', name: 'ci', user } });
+
+  it("reloads on the user's own token events only (an admin's stream carries everyone's)", () => {
+    const live = touchesTokens('ana');
+    assert.equal(live(event('token.created', 'ana')), true);
+    assert.equal(live(event('token.revoked', 'ana')), true);
+    assert.equal(live(event('token.created', 'bo')), false);
+    assert.equal(live(event('member.added', 'ana')), false);
   });
 });

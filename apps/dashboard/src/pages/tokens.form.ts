@@ -1,4 +1,4 @@
-import { TokenCreate, type Token } from '@gureum/contract';
+import { TokenCreate, type Event, type Token } from '@gureum/contract';
 import { checkForm, type CheckedForm } from '../ui/check-form.js';
 
 /** How long a new token lives: a preset number of days, none, or a chosen day. */
@@ -73,4 +73,9 @@ export function tokenStatus(token: Pick<Token, 'expiresAt'>, now: Date): { expir
   if (at <= now.getTime()) return { expired: true, text: `expired ${token.expiresAt.slice(0, 10)}` };
   const days = Math.ceil((at - now.getTime()) / DAY_MS);
   return { expired: false, text: days <= 1 ? 'expires within a day' : `expires in ${days} days` };
+}
+
+/** Events that change the signed-in user's token list: its own tokens' (an admin's stream carries everyone's). */
+export function touchesTokens(user: string): (e: Event) => boolean {
+  return (e) => (e.type === 'token.created' || e.type === 'token.revoked') && e.data.user === user;
 }

@@ -13,7 +13,7 @@ import { PageHeader } from '../ui/page-header.js';
 import { ShownOnce } from '../ui/shown-once.js';
 import { Loading } from '../ui/status.js';
 import { Table, type Column } from '../ui/table.js';
-import { EMPTY_TOKEN_FORM, EXPIRY_CHOICES, tokenBody, tokenStatus, type TokenBody, type TokenForm } from './tokens.form.js';
+import { EMPTY_TOKEN_FORM, EXPIRY_CHOICES, tokenBody, tokenStatus, touchesTokens, type TokenBody, type TokenForm } from './tokens.form.js';
 
 function CreateToken({ onCreated }: { onCreated: (t: Out<'createToken'>) => void }) {
   const { client, projects } = useSession();
@@ -66,7 +66,7 @@ function CreateToken({ onCreated }: { onCreated: (t: Out<'createToken'>) => void
 export default function TokensPage() {
   const { client, whoami } = useSession();
   const [created, setCreated] = useState<Out<'createToken'> | null>(null);
-  const list = useApi((c) => c.call('listTokens', {}), []);
+  const list = useApi((c) => c.call('listTokens', {}), [], { liveOn: touchesTokens(whoami.user.name) });
   const now = new Date();
   const columns: Column<Token>[] = [
     { header: 'Name', cell: (t) => t.name },

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../../server/test/support/harness.js';
 
 /** Debian's Chromium (scripts/ensure-test-tools.sh installs it); no browser is ever downloaded. */
@@ -19,6 +19,19 @@ export async function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** The page's own content, apart from the top bar (whose New project dialog also has a Name field). */
+export function mainOf(page: Page): Locator {
+  return page.locator('main#main');
+}
+
+/** A page in a browser context of its own (its own session, laptop-sized), signed in as `user`. */
+export async function signedInPage(browser: Browser, url: string, user: { name: string; password: string }): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, url, user.name, user.password);
+  return page;
 }
 
 /** Signs in through the login form. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { routes, type ProjectRole, type RouteSpec } from '@gureum/contract';
-import { authorize, canSee, roleIn, scopeOf, type Principal } from './access.js';
+import { authorize, canSee, canSeeEvent, rescope, roleIn, scopeOf, type Principal } from './access.js';
 import { DomainError } from './errors.js';
 
 function principal(o: { admin?: boolean; roles?: Record<string, ProjectRole>; readOnly?: boolean; projects?: string[] | null; via?: 'token' | 'session' } = {}): Principal {
@@ -115,5 +115,37 @@ describe('scopeOf and roleIn', () => {
     assert.equal(roleIn(limited, 'a'), null);
     assert.equal(roleIn(limited, 'b'), 'owner');
     assert.equal(roleIn(limited, 'z'), null);
+  });
+});
+
+describe('events a scope sees', () => {
+  it("shows a user's private events (its tokens) to that user and admins only, never through a project-limited token", () => {
+    assert.equal(canSeeEvent(scopeOf(principal()), null, 'u1'), true, 'its own');
+    assert.equal(canSeeEvent(scopeOf(principal()), null, 'u2'), false, "another user's");
+    assert.equal(canSeeEvent(scopeOf(principal({ roles: { a: 'owner' } })), 'b', 'u2'), false);
+    assert.equal(canSeeEvent(scopeOf(principal({ admin: true })), null, 'u2'), true, 'the admin sees all');
+    assert.equal(canSeeEvent(scopeOf(principal({ projects: ['a'], roles: { a: 'owner' } })), null, 'u1'), false, 'a project-limited token lists only some of its tokens');
+    assert.equal(canSeeEvent(scopeOf(principal({ admin: true, projects: ['a'] })), null, 'u2'), false);
+    assert.equal(canSeeEvent(scopeOf(principal()), null, null), false, "events of no project and no user are the admin's");
+    assert.equal(canSeeEvent(scopeOf(principal({ roles: { a: 'viewer' } })), 'a', null), true);
+  });
+
+  it("follows its own user's memberships: a project joined is seen, one left no more", () => {
+    const p = principal({ roles: { a: 'viewer' } });
+    const scope = scopeOf(p);
+    const joined = rescope(scope, p, { type: 'member.added', project: 'b', data: { user: 'ana', role: 'member' } });
+    assert.deepEqual([...joined.projects].sort(), ['a', 'b']);
+    assert.deepEqual([...scope.projects], ['a'], 'the old scope is left as it was');
+    const left = rescope(joined, p, { type: 'member.removed', project: 'a', data: { user: 'ana', role: 'viewer' } });
+    assert.deepEqual([...left.projects], ['b']);
+    assert.equal(rescope(scope, p, { type: 'member.removed', project: 'a', data: { user: 'bob', role: 'viewer' } }), scope, "another user's change changes nothing");
+    assert.equal(rescope(scope, p, { type: 'instance.created', project: 'c', data: { user: 'ana' } }), scope);
+  });
+
+  it('never grows a project-limited token past its limit, nor hangs an admin on memberships', () => {
+    const limited = principal({ roles: { a: 'viewer' }, projects: ['a'] });
+    assert.deepEqual([...rescope(scopeOf(limited), limited, { type: 'member.added', project: 'b', data: { user: 'ana', role: 'owner' } }).projects], ['a']);
+    const admin = principal({ admin: true, projects: ['a'] });
+    assert.deepEqual([...rescope(scopeOf(admin), admin, { type: 'member.removed', project: 'a', data: { user: 'ana', role: 'owner' } }).projects], ['a']);
   });
 });

@@ -18,17 +18,43 @@ export interface Scope {
   all: boolean;
   projects: Set<string>;
   isAdmin: boolean;
+  /**
+   * The user whose private events (its tokens) this scope sees, or null: a project-limited
+   * token sees none, as it lists only some of its user's tokens.
+   */
+  userId: string | null;
 }
 
 export function scopeOf(p: Principal): Scope {
   const limit = p.token?.projects ?? null;
-  if (p.isAdmin) return { all: limit === null, projects: new Set(limit ?? []), isAdmin: true };
+  const userId = limit === null ? p.userId : null;
+  if (p.isAdmin) return { all: limit === null, projects: new Set(limit ?? []), isAdmin: true, userId };
   const mine = [...p.roles.keys()].filter((project) => limit === null || limit.includes(project));
-  return { all: false, projects: new Set(mine), isAdmin: false };
+  return { all: false, projects: new Set(mine), isAdmin: false, userId };
 }
 
 export function canSee(scope: Scope, project: string): boolean {
   return scope.all || scope.projects.has(project);
+}
+
+/** Whether an event (of a project, or private to a user id, or neither: the admin's) is visible in a scope. */
+export function canSeeEvent(scope: Scope, project: string | null, privateTo: string | null): boolean {
+  return scope.all || (project !== null && scope.projects.has(project)) || (privateTo !== null && privateTo === scope.userId);
+}
+
+/**
+ * The scope of a long-lived reader (an event stream) after a membership change of its own
+ * user: a project joined is seen from then on, a project left no more. A project-limited
+ * token never grows past its limit; an admin's scope does not hang on memberships.
+ */
+export function rescope(scope: Scope, p: Principal, event: { type: string; project: string | null; data: Record<string, unknown> }): Scope {
+  if (scope.isAdmin || event.project === null || event.data.user !== p.userName) return scope;
+  const limit = p.token?.projects ?? null;
+  const projects = new Set(scope.projects);
+  if (event.type === 'member.removed') projects.delete(event.project);
+  else if ((event.type === 'member.added' || event.type === 'member.updated') && (limit === null || limit.includes(event.project))) projects.add(event.project);
+  else return scope;
+  return { ...scope, projects };
 }
 
 export function roleRank(role: ProjectRole): number {

@@ -8,9 +8,12 @@ export interface NewEvent {
   instance?: string | null;
   message: string;
   data?: Record<string, unknown>;
+  /** The id of the user this event belongs to when only that user (and admins) may see it: its tokens. */
+  privateTo?: string;
 }
 
-type Listener = (event: EventRecord) => void;
+/** `privateTo`: as recorded (see NewEvent); a subscriber decides with it who may see the event. */
+type Listener = (event: EventRecord, privateTo: string | null) => void;
 
 /** Stores every lifecycle event and fans it out to live subscribers (SSE). */
 export class EventService {
@@ -26,8 +29,8 @@ export class EventService {
       instance: e.instance ?? null,
       message: e.message,
       data: e.data ?? {},
-    });
-    for (const listener of this.listeners) listener(event);
+    }, e.privateTo ?? null);
+    for (const listener of this.listeners) listener(event, e.privateTo ?? null);
     return event;
   }
 
@@ -41,7 +44,7 @@ export class EventService {
       ...(filter.type !== undefined && { type: filter.type }),
       ...(afterId !== undefined && { afterId }),
       ...(sinceTime !== undefined && !Number.isNaN(sinceTime.getTime()) && { sinceTime: sinceTime.toISOString() }),
-      ...(scope !== undefined && !scope.all && { projects: [...scope.projects] }),
+      ...(scope !== undefined && !scope.all && { projects: [...scope.projects], ...(scope.userId !== null && { privateTo: scope.userId }) }),
       limit: filter.limit,
     });
   }

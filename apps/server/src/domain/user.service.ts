@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { Principal } from './access.js';
 import { hashPassword, type AuthService } from './auth.service.js';
 import { DomainError } from './errors.js';
+import type { EventService } from './event.service.js';
 import type { TokenRecord, UserRecord } from './records.js';
 
 export function toUserView(u: UserRecord): User {
@@ -29,6 +30,7 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly auth: AuthService,
+    private readonly events: EventService,
   ) {}
 
   async list(): Promise<User[]> {
@@ -71,16 +73,20 @@ export class UserService {
   }
 
   async delete(name: string): Promise<void> {
-    await this.store.transaction(async (trx) => {
+    const memberships = await this.store.transaction(async (trx) => {
       const user = await this.require(name, trx);
-      for (const m of await trx.users.memberships(user.id)) {
+      const memberships = await trx.users.memberships(user.id);
+      for (const m of memberships) {
         if (m.role === 'owner' && (await trx.users.members(m.project)).filter((x) => x.role === 'owner').length === 1) {
           throw new DomainError('LAST_OWNER', `user ${name} is the last owner of project ${m.project}: give the project another owner first`);
         }
       }
       await trx.users.delete(user.id);
       if ((await trx.users.countAdmins()) === 0) throw new DomainError('FORBIDDEN', 'this would leave Gureum without an active administrator');
+      return memberships;
     });
+    // Its memberships went with it: each project's member list changed.
+    for (const m of memberships) await this.memberEvent('member.removed', m.project, name, m.role, `user ${name} removed from project ${m.project}: the user was deleted`);
   }
 
   /**
@@ -122,12 +128,23 @@ export class UserService {
     }
     const user = await this.require(p.userName);
     const { token, record } = await this.auth.issueToken(user, input.name, { expiresAt, readOnly: input.readOnly, projects });
+    await this.tokenEvent('token.created', p, record);
     return { ...toTokenView(record), token };
   }
 
   async revokeToken(p: Principal, id: string): Promise<void> {
     const token = (await this.store.users.tokensOf(p.userId)).find((t) => t.id === id);
     if (!token || !reachable(p, token) || !(await this.store.users.deleteToken(p.userId, id))) throw new DomainError('TOKEN_NOT_FOUND', `you have no token ${id}`);
+    await this.tokenEvent('token.revoked', p, token);
+  }
+
+  /** Token events are the user's own: other users never see them (admins do). Never the token itself. */
+  private async tokenEvent(type: 'token.created' | 'token.revoked', p: Principal, t: TokenRecord): Promise<void> {
+    await this.events.record(type, {
+      message: `token ${t.name} of ${p.userName} ${type === 'token.created' ? 'created' : 'revoked'}`,
+      data: { id: t.id, name: t.name, user: p.userName },
+      privateTo: p.userId,
+    });
   }
 
   async members(project: string): Promise<Member[]> {
@@ -135,24 +152,33 @@ export class UserService {
   }
 
   async putMember(project: string, name: string, role: ProjectRole): Promise<Member> {
-    return this.store.transaction(async (trx) => {
+    const { member, previous } = await this.store.transaction(async (trx) => {
       const user = await this.require(name, trx);
       const existing = (await trx.users.members(project)).find((m) => m.userId === user.id);
       if (existing?.role === 'owner' && role !== 'owner') await this.keepAnOwner(trx, project, user.id);
       const addedAt = existing?.addedAt ?? new Date().toISOString();
       await trx.users.putMembership({ project, userId: user.id, role, addedAt });
-      return { user: name, role, addedAt };
+      return { member: { user: name, role, addedAt }, previous: existing?.role };
     });
+    if (previous === undefined) await this.memberEvent('member.added', project, name, role, `user ${name} added to project ${project} as ${role}`);
+    else if (previous !== role) await this.memberEvent('member.updated', project, name, role, `user ${name} is now ${role} in project ${project} (was ${previous})`, { previousRole: previous });
+    return member;
   }
 
   async deleteMember(project: string, name: string): Promise<void> {
-    await this.store.transaction(async (trx) => {
+    const role = await this.store.transaction(async (trx) => {
       const user = await this.require(name, trx);
       const existing = (await trx.users.members(project)).find((m) => m.userId === user.id);
       if (!existing) throw new DomainError('MEMBER_NOT_FOUND', `user ${name} is not a member of project ${project}`);
       if (existing.role === 'owner') await this.keepAnOwner(trx, project, user.id);
       await trx.users.deleteMembership(project, user.id);
+      return existing.role;
     });
+    await this.memberEvent('member.removed', project, name, role, `user ${name} removed from project ${project}`);
+  }
+
+  private async memberEvent(type: 'member.added' | 'member.updated' | 'member.removed', project: string, user: string, role: ProjectRole, message: string, extra: Record<string, unknown> = {}): Promise<void> {
+    await this.events.record(type, { project, message, data: { user, role, ...extra } });
   }
 
   private async keepAnOwner(store: Store, project: string, leaving: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { canSee, type Scope } from '../domain/access.js';
+import { canSeeEvent, rescope, scopeOf, type Principal } from '../domain/access.js';
 import type { EventService } from '../domain/event.service.js';
 import type { EventRecord } from '../domain/records.js';
 
@@ -27,9 +27,13 @@ export function endLiveStreams(server: object): void {
   liveStreams.delete(server);
 }
 
-/** Server-Sent Events: replays what came after Last-Event-ID, then follows live until the client goes. */
-export async function streamEvents(events: EventService, project: string | undefined, scope: Scope, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const matches = (e: EventRecord) => (project === undefined || e.project === project) && (scope.all || (e.project !== null && canSee(scope, e.project)));
+/**
+ * Server-Sent Events: replays what came after Last-Event-ID, then follows live until the client
+ * goes. What the client sees follows its user's memberships while it stays connected.
+ */
+export async function streamEvents(events: EventService, project: string | undefined, principal: Principal, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  let scope = scopeOf(principal);
+  const matches = (e: EventRecord, privateTo: string | null) => (project === undefined || e.project === project) && canSeeEvent(scope, e.project, privateTo);
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -38,8 +42,11 @@ export async function streamEvents(events: EventService, project: string | undef
   const queued: EventRecord[] = [];
   let replaying = true;
   // Subscribe before reading the history, so that nothing recorded in between is lost.
-  const unsubscribe = events.subscribe((e) => {
-    if (!matches(e)) return;
+  const unsubscribe = events.subscribe((e, privateTo) => {
+    // Its own user joining a project sees that event, leaving one still sees its removal.
+    const before = matches(e, privateTo);
+    scope = rescope(scope, principal, e);
+    if (!before && !matches(e, privateTo)) return;
     if (replaying) queued.push(e);
     else send(e);
   });

@@ -2,6 +2,18 @@ import type { AuditEntry } from '@gureum/contract';
 import type { Kysely } from 'kysely';
 import type { Database } from './tables.js';
 
+/** Which entries of the audit log to read, and in which order (by id, the order they were written). */
+export interface AuditFilter {
+  project?: string;
+  afterId?: number;
+  sinceTime?: string;
+  beforeId?: number;
+  beforeTime?: string;
+  actor?: string;
+  order: 'asc' | 'desc';
+  limit: number;
+}
+
 /** The append-only audit log (the table refuses UPDATE and DELETE by trigger). */
 export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -10,13 +22,15 @@ export class AuditRepository {
     await this.db.insertInto('audit').values(e).execute();
   }
 
-  async list(filter: { project?: string; afterId?: number; sinceTime?: string; actor?: string; limit: number }): Promise<AuditEntry[]> {
+  async list(filter: AuditFilter): Promise<AuditEntry[]> {
     let q = this.db.selectFrom('audit').selectAll();
     if (filter.project !== undefined) q = q.where('project', '=', filter.project);
     if (filter.afterId !== undefined) q = q.where('id', '>', filter.afterId);
     if (filter.sinceTime !== undefined) q = q.where('time', '>=', filter.sinceTime);
+    if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
+    if (filter.beforeTime !== undefined) q = q.where('time', '<', filter.beforeTime);
     if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
-    const rows = await q.orderBy('id').limit(filter.limit).execute();
+    const rows = await q.orderBy('id', filter.order).limit(filter.limit).execute();
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 }

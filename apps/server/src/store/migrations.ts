@@ -119,6 +119,14 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
     ],
   },
   autoscaleMemoryMigration,
+  {
+    id: 6,
+    name: 'private-events',
+    statements: [
+      // The user an event of no project belongs to (its tokens): only that user and admins see it.
+      `ALTER TABLE events ADD COLUMN private_to TEXT`,
+    ],
+  },
 ];
 
 export async function migrate(db: Kysely<Database>): Promise<void> {

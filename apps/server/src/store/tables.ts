@@ -141,6 +141,8 @@ export interface EventsTable {
   instance: string | null;
   message: string;
   data: string;
+  /** The id of the user this event is private to (with admins), or null. */
+  private_to: string | null;
 }
 
 export interface AlertRulesTable {

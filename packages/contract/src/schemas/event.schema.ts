@@ -40,6 +40,16 @@ export const EventType = z.enum([
   'alert.resolved',
   'alert.delivery_failed',
   'instance.autoscaled',
+  /** A user joined a project (data: user, role). */
+  'member.added',
+  /** A member's role changed (data: user, role, previousRole). */
+  'member.updated',
+  /** A user left a project, or was deleted (data: user, role it had). */
+  'member.removed',
+  /** An API token was made (data: id, name, user; never the token). Seen by its user and admins only. */
+  'token.created',
+  /** An API token was revoked (data: id, name, user). Seen by its user and admins only. */
+  'token.revoked',
 ]);
 export type EventType = z.infer<typeof EventType>;
 

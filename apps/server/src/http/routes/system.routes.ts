@@ -31,7 +31,7 @@ export function systemHandlers(s: Services): SystemHandlers {
     openapi: () => Promise.resolve((openapi ??= buildOpenApi())),
     listNodes: () => s.runtime.nodes(),
     listEvents: ({ query }, { request }) => s.events.list(query, scopeOf(principalOf(request))),
-    streamEvents: ({ query }, { request, reply }) => streamEvents(s.events, query.project, scopeOf(principalOf(request)), request, reply),
+    streamEvents: ({ query }, { request, reply }) => streamEvents(s.events, query.project, principalOf(request), request, reply),
     listImages: () => s.images.list(),
     pullImage: ({ body }, { reply }) => streamProgress(reply, (onProgress) => s.images.pull(body.ref, onProgress).then((image) => ({ status: `pulled ${body.ref}`, image }))),
     loadImage: (_input, { request, reply }) => {
