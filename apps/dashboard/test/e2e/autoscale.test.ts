@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { FAST_AUTOSCALING } from '../../../server/test/alerts/support.js';
 import { removeProjects, startGureum, TEST_IMAGE, uniqueName, type TestGureum } from '../../../server/test/support/harness.js';
-import { assertDashboardBuilt, launchChromium, screenshot, signIn } from './browser.js';
+import { assertDashboardBuilt, launchChromium, screenshot, signedInPage } from './browser.js';
 
 const ADMIN_PASSWORD = 'admin-e2e-password';
 
@@ -45,8 +45,7 @@ describe('dashboard autoscaling (real Gureum, real engine, real Chromium)', () =
   });
 
   it('autoscales a component on memory and shows the figure; a component without a memory limit is refused in words', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, g.url, 'admin', ADMIN_PASSWORD);
+    const page = await signedInPage(browser, g.url, { name: 'admin', password: ADMIN_PASSWORD });
     await page.goto(`${g.url}/projects/${project}/instances/${instance}`);
     await page.getByRole('tab', { name: 'Autoscaling' }).click();
     const main = page.getByRole('region', { name: 'Component main' });
@@ -78,6 +77,6 @@ describe('dashboard autoscaling (real Gureum, real engine, real Chromium)', () =
     await main.getByRole('button', { name: 'Stop autoscaling' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Stop autoscaling' }).click();
     await main.getByText('Not autoscaled').waitFor();
-    await page.close();
+    await page.context().close();
   });
 });
