@@ -187,7 +187,7 @@ export const routes = {
   listFiringAlerts: defineRoute({ method: 'GET', path: `${V1}/alerts`, summary: 'Firing alerts across all projects', tag: 'alerts', status: 200, response: z.array(FiringAlert), access: ADMIN }),
 
   getAutoscale: defineRoute({ method: 'GET', path: `${INSTANCE}/components/:component/autoscale`, summary: 'The autoscaling policy of a component and its last decision', tag: 'autoscaling', status: 200, params: ComponentParams, response: Autoscale, access: project('viewer') }),
-  putAutoscale: defineRoute({ method: 'PUT', path: `${INSTANCE}/components/:component/autoscale`, summary: 'Scale a component between min and max on its average CPU (needs a CPU limit)', tag: 'autoscaling', status: 200, params: ComponentParams, body: AutoscalePut, response: Autoscale, access: project('member') }),
+  putAutoscale: defineRoute({ method: 'PUT', path: `${INSTANCE}/components/:component/autoscale`, summary: 'Scale a component between min and max on its average CPU and/or memory (each needs its limit)', tag: 'autoscaling', status: 200, params: ComponentParams, body: AutoscalePut, response: Autoscale, access: project('member') }),
   deleteAutoscale: defineRoute({ method: 'DELETE', path: `${INSTANCE}/components/:component/autoscale`, summary: 'Stop autoscaling a component (its replica count stays)', tag: 'autoscaling', status: 200, params: ComponentParams, response: Deleted, access: project('member') }),
 
   listProjectAudit: defineRoute({ method: 'GET', path: `${V1}/projects/:project/audit`, summary: 'The audit log of one project: oldest first, or newest first with order=desc', tag: 'audit', status: 200, params: NameParams.project, query: AuditQuery, response: z.array(AuditEntry), access: project('owner') }),

@@ -1,4 +1,5 @@
-import type { AlertRule, AlertRuleCreate, AlertState, Delivery, FiringAlert } from '@gureum/contract';
+import { randomBytes } from 'node:crypto';
+import type { AlertRule, AlertRuleCreate, AlertRuleCreated, AlertRuleUpdate, AlertState, Delivery, FiringAlert } from '@gureum/contract';
 import type { Command } from 'commander';
 import { eachName, examples, listCommand, parseNumber, parseSeconds, readDocument, resourceGroup, withOutput, withProject } from '../command-kit.js';
 import { UsageError } from '../errors.js';
@@ -38,8 +39,8 @@ const firingColumns: Column<FiringAlert>[] = [
   { header: 'SINCE', value: (f) => formatAge(f.since) },
 ];
 
-interface CreateOptions extends OutputOptions {
-  project?: string;
+/** The flags `create` and `update` share. */
+interface RuleFlags {
   file?: string;
   metric?: string;
   agg?: string;
@@ -48,18 +49,32 @@ interface CreateOptions extends OutputOptions {
   when?: string;
   window?: string;
   for?: string;
-  webhook?: string;
   webhookSecret?: string;
   disabled?: boolean;
 }
 
-/** The rule a `create` sends: the file's, with the flags given over it. */
-export function alertRuleOf(name: string | undefined, opts: CreateOptions): Partial<AlertRuleCreate> {
-  const doc = opts.file !== undefined ? readDocument(opts.file) : {};
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${opts.file} does not hold an alert rule object`);
-  const rule = { ...(doc as Partial<AlertRuleCreate>) };
-  if (name !== undefined) rule.name = name;
-  if (rule.name === undefined) throw new UsageError('give the rule a NAME (or name: in the file)');
+interface CreateOptions extends OutputOptions, RuleFlags {
+  project?: string;
+  webhook?: string;
+}
+
+interface UpdateOptions extends OutputOptions, RuleFlags {
+  project?: string;
+  /** false: --no-webhook */
+  webhook?: string | false;
+  enabled?: boolean;
+  rotateSecret?: boolean;
+}
+
+/** The rule object a -f file holds. */
+function readRuleFile(file: string): Partial<AlertRuleCreate> {
+  const doc = readDocument(file);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${file} does not hold an alert rule object`);
+  return doc; // its fields are checked by the API
+}
+
+/** Lays the condition and scope flags given over `rule`. */
+function applyRuleFlags(rule: Partial<AlertRuleCreate>, opts: RuleFlags): void {
   if (opts.metric !== undefined) rule.metric = opts.metric as AlertRuleCreate['metric'];
   if (opts.agg !== undefined) rule.agg = opts.agg as AlertRuleCreate['agg'];
   if (opts.scope !== undefined) rule.scope = opts.scope as AlertRuleCreate['scope'];
@@ -72,10 +87,65 @@ export function alertRuleOf(name: string | undefined, opts: CreateOptions): Part
   }
   if (opts.window !== undefined) rule.windowSeconds = parseSeconds(opts.window, '--window');
   if (opts.for !== undefined) rule.forSeconds = parseSeconds(opts.for, '--for');
-  if (opts.webhook !== undefined) rule.webhook = { url: opts.webhook, ...(opts.webhookSecret !== undefined && { secret: opts.webhookSecret }) };
   if (opts.disabled) rule.enabled = false;
+}
+
+/** The rule a `create` sends: the file's, with the flags given over it. */
+export function alertRuleOf(name: string | undefined, opts: CreateOptions): Partial<AlertRuleCreate> {
+  const rule = opts.file !== undefined ? { ...readRuleFile(opts.file) } : {};
+  if (name !== undefined) rule.name = name;
+  if (rule.name === undefined) throw new UsageError('give the rule a NAME (or name: in the file)');
+  applyRuleFlags(rule, opts);
+  if (opts.webhook !== undefined) rule.webhook = { url: opts.webhook, ...(opts.webhookSecret !== undefined && { secret: opts.webhookSecret }) };
   return rule;
 }
+
+/** A new webhook signing secret, made as the server makes one (24 random bytes, base64url). */
+export const generateWebhookSecret = (): string => randomBytes(24).toString('base64url');
+
+/**
+ * The whole rule an `update` sends (PUT replaces a rule): the current rule, then the file's
+ * fields, then the flags given. The webhook keeps its secret unless one is given or rotated.
+ */
+export function alertRuleUpdateOf(current: AlertRule, opts: UpdateOptions, newSecret: () => string = generateWebhookSecret): AlertRuleUpdate {
+  const changes = ['file', 'metric', 'agg', 'scope', 'target', 'when', 'window', 'for', 'webhook', 'webhookSecret', 'rotateSecret', 'enabled', 'disabled'] as const;
+  if (!changes.some((k) => opts[k] !== undefined)) throw new UsageError('nothing to change: give the flags of what changes (see gureum alerts update --help)');
+  if (opts.enabled && opts.disabled) throw new UsageError('--enabled and --disabled contradict each other');
+  if (opts.rotateSecret && opts.webhookSecret !== undefined) throw new UsageError('--rotate-secret makes a new secret: leave out --webhook-secret');
+  if (opts.webhook === false && (opts.webhookSecret !== undefined || opts.rotateSecret)) throw new UsageError('--no-webhook removes the webhook and its secret: leave out --webhook-secret and --rotate-secret');
+  const rule: Partial<AlertRuleCreate> = {
+    metric: current.metric,
+    agg: current.agg,
+    scope: current.scope,
+    ...(current.target !== null && { target: current.target }),
+    comparison: current.comparison,
+    threshold: current.threshold,
+    windowSeconds: current.windowSeconds,
+    forSeconds: current.forSeconds,
+    webhook: current.webhook === null ? null : { url: current.webhook.url },
+    enabled: current.enabled,
+  };
+  if (opts.file !== undefined) {
+    const { name, ...fields } = readRuleFile(opts.file);
+    if (name !== undefined && name !== current.name) throw new UsageError(`${opts.file} names the rule ${name}, not ${current.name}: a rule cannot be renamed`);
+    Object.assign(rule, fields);
+  }
+  applyRuleFlags(rule, opts);
+  // A rule on the whole project has no target: one left from an earlier scope would be refused.
+  if (rule.scope === 'project' && opts.target === undefined) delete rule.target;
+  if (opts.enabled) rule.enabled = true;
+  if (opts.webhook === false) rule.webhook = null;
+  else if (opts.webhook !== undefined) rule.webhook = { url: opts.webhook };
+  const secret = opts.rotateSecret ? newSecret() : opts.webhookSecret;
+  if (secret !== undefined) {
+    if (!rule.webhook) throw new UsageError(`alert rule ${current.name} has no webhook to sign for: give --webhook URL`);
+    rule.webhook = { ...rule.webhook, secret };
+  }
+  return rule as AlertRuleUpdate;
+}
+
+/** "webhook signing secret (shown only now)", when the answer carries one. */
+const secretNote = (r: AlertRuleCreated) => (r.webhookSecret === null ? '' : `webhook signing secret (shown only now):\n${r.webhookSecret}\n`);
 
 function describeRule(r: AlertRule): string {
   const fields = renderFields([
@@ -94,9 +164,9 @@ function describeRule(r: AlertRule): string {
 
 type Opts = OutputOptions & { project?: string };
 
-/** `gureum alerts ls|create|show|rm|deliveries|firing`: alert rules of a project. */
+/** `gureum alerts ls|create|update|show|rm|deliveries|firing`: alert rules of a project. */
 export function registerAlerts(program: Command, session: Session): void {
-  const alerts = resourceGroup(program, 'alerts', 'alert', 'alert rules of a project, their state and webhook deliveries', ['gureum alerts', 'gureum alerts create hot --metric cpu_cores --when ">1.5" --for 2m']);
+  const alerts = resourceGroup(program, 'alerts', 'alert', 'alert rules of a project, their state and webhook deliveries', ['gureum alerts', 'gureum alerts create hot --metric cpu_cores --when ">1.5" --for 2m', 'gureum alerts update hot --when ">2"']);
 
   const ls = withProject(listCommand(alerts, 'list alert rules and their state')).action(async (opts: Opts) => {
     printList(await session.client().call('listAlertRules', { params: { project: session.project(opts.project) } }), columns, opts, (r) => r.name);
@@ -123,13 +193,47 @@ export function registerAlerts(program: Command, session: Session): void {
     ),
   ).action(async (name: string | undefined, opts: CreateOptions) => {
     const created = await session.client().call('createAlertRule', { params: { project: session.project(opts.project) }, body: alertRuleOf(name, opts) as AlertRuleCreate });
-    const secret = created.webhookSecret === null ? '' : `webhook signing secret (shown only now):\n${created.webhookSecret}\n`;
-    printItem(created, opts, (r) => `alert rule ${r.name} created\n${secret}`, (r) => r.name);
+    printItem(created, opts, (r) => `alert rule ${r.name} created\n${secretNote(r)}`, (r) => r.name);
   });
   examples(create, [
     'gureum alerts create hot --metric cpu_cores --when ">1.5" --for 2m',
     'gureum alerts create oom --scope replica --target web -m memory_bytes --when ">=500000000" --webhook https://hooks.lab/gureum',
     'gureum alerts create -f rule.yaml -p lab',
+  ]);
+
+  const update = withOutput(
+    withProject(
+      alerts
+        .command('update')
+        .summary('change an alert rule: the flags given replace those fields, the rest stays')
+        .argument('<name>')
+        .option('-f, --file <file>', 'fields from YAML or JSON ("-": stdin) over the current rule; flags override it')
+        .option('-m, --metric <metric>', 'what to watch, e.g. cpu_cores, memory_bytes')
+        .option('--agg <agg>', 'how replicas combine: avg, max, min, sum')
+        .option('--scope <scope>', 'project, instance, component or replica')
+        .option('--target <target>', 'INSTANCE, or INSTANCE/COMPONENT (not for scope project)')
+        .option('--when <condition>', 'comparison and threshold, e.g. ">0.8"')
+        .option('--window <duration>', 'samples averaged over this window')
+        .option('--for <duration>', 'pending this long before firing')
+        .option('--webhook <url>', 'POST firing and resolved alerts here (the secret stays)')
+        .option('--no-webhook', 'remove the webhook')
+        .option('--webhook-secret <secret>', 'a new signing key')
+        .option('--rotate-secret', 'a new random signing key, shown once')
+        .option('--enabled', 'switch the rule on')
+        .option('--disabled', 'switch the rule off'),
+    ),
+  ).action(async (name: string, opts: UpdateOptions) => {
+    const project = session.project(opts.project);
+    const client = session.client();
+    const current = await client.call('getAlertRule', { params: { project, alert: name } });
+    const updated = await client.call('updateAlertRule', { params: { project, alert: name }, body: alertRuleUpdateOf(current, opts) });
+    printItem(updated, opts, (r) => `alert rule ${r.name} updated\n${secretNote(r)}`, (r) => r.name);
+  });
+  examples(update, [
+    'gureum alerts update hot --when ">2" --for 5m',
+    'gureum alerts update hot --rotate-secret',
+    'gureum alerts update hot --disabled',
+    'gureum alerts update hot --webhook https://hooks.lab/new',
   ]);
 
   const show = withOutput(withProject(alerts.command('show').summary('show a rule, its state and each series it watches').argument('<name>'))).action(async (name: string, opts: Opts) => {

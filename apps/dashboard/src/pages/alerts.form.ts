@@ -1,5 +1,5 @@
 import { AlertRuleCreate, AlertRuleUpdate, DNS_LABEL, type AlertRule, type ReplicaMetric } from '@gureum/contract';
-import { checkForm, type CheckedForm } from '../ui/check-form.js';
+import { checkForm, numberOf, type CheckedForm } from '../ui/check-form.js';
 
 /** What updateAlertRule is sent. */
 export type AlertRuleUpdateBody = AlertRuleUpdate;
@@ -64,20 +64,6 @@ function targetFits(scope: string, target: string): boolean {
   const parts = target.split('/');
   if (!parts.every((p) => DNS_LABEL.test(p))) return false;
   return scope === 'instance' ? parts.length === 1 : scope === 'component' ? parts.length === 2 : parts.length === 1 || parts.length === 2;
-}
-
-function numberOf(text: string, field: string, errors: FieldErrors, required: boolean): number | undefined {
-  const t = text.trim();
-  if (t === '') {
-    if (required) errors[field] = 'enter a number';
-    return undefined;
-  }
-  const n = Number(t);
-  if (!Number.isFinite(n)) {
-    errors[field] = 'must be a number';
-    return undefined;
-  }
-  return n;
 }
 
 /**

@@ -17,10 +17,12 @@ import { PhaseBadge, replicaCounts } from './instance-bits.js';
 import { ReplicaTable } from './instance-replicas.js';
 
 const ReplicaTerminal = lazy(() => import('../terminal/terminal.js'));
+// With the contract's schemas (zod) for its form: loaded when the tab is opened, not with the page.
+const InstanceAutoscale = lazy(() => import('./instance-autoscale.js'));
 
-type Tab = 'replicas' | 'events' | 'logs' | 'terminal' | 'charts';
+type Tab = 'replicas' | 'events' | 'logs' | 'terminal' | 'charts' | 'autoscaling';
 
-/** One instance: its replicas, events, live logs, a terminal, charts, and what can be done to it. */
+/** One instance: its replicas, events, live logs, a terminal, charts, autoscaling, and what can be done to it. */
 export default function InstancePage({ params }: PageProps) {
   const project = params.project!;
   const name = params.instance!;
@@ -38,6 +40,7 @@ export default function InstancePage({ params }: PageProps) {
     { key: 'logs', label: 'Logs' },
     ...(member ? [{ key: 'terminal' as const, label: 'Terminal' }] : []),
     { key: 'charts', label: 'Charts' },
+    { key: 'autoscaling', label: 'Autoscaling' },
   ];
   const counts = i && replicaCounts(i);
   return (
@@ -79,6 +82,11 @@ export default function InstancePage({ params }: PageProps) {
                 <Empty>No replica is running: a terminal needs a running replica.</Empty>
               ))}
             {tab === 'charts' && <InstanceCharts project={project} instance={name} />}
+            {tab === 'autoscaling' && (
+              <Suspense fallback={<Loading what="Loading the autoscaling" />}>
+                <InstanceAutoscale instance={i} member={member} />
+              </Suspense>
+            )}
           </Tabs>
         </>
       )}

@@ -13,3 +13,21 @@ export function checkForm<T>(schema: Checkable & { parse(value: unknown): T }, v
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, body: schema.parse(value) };
 }
+
+/**
+ * A number typed in a text field: undefined when empty (with "enter a number" in `errors` when
+ * `required`) or not a number ("must be a number").
+ */
+export function numberOf(text: string, field: string, errors: Record<string, string>, required: boolean): number | undefined {
+  const t = text.trim();
+  if (t === '') {
+    if (required) errors[field] = 'enter a number';
+    return undefined;
+  }
+  const n = Number(t);
+  if (!Number.isFinite(n)) {
+    errors[field] = 'must be a number';
+    return undefined;
+  }
+  return n;
+}

@@ -13,10 +13,14 @@ export interface AutoscalePolicyRecord {
   component: string;
   min: number;
   max: number;
-  targetCpuPercent: number;
+  /** null: CPU is not a target. At least one target is set. */
+  targetCpuPercent: number | null;
+  /** null: memory is not a target. */
+  targetMemoryPercent: number | null;
   scaleUpStabilizationSeconds: number;
   scaleDownStabilizationSeconds: number;
   lastCpuPercent: number | null;
+  lastMemoryPercent: number | null;
   lastDecision: string | null;
   lastDecisionAt: string | null;
   /** Recent recommendations, oldest first (only as far back as the longer window). */

@@ -6,6 +6,8 @@ import type { EventService } from './event.service.js';
 import type { InstanceService } from './instance.service.js';
 import type { InstanceRecord, RenderedComponent } from './records.js';
 
+const roundPercent = (p: number | null) => (p === null ? null : Math.round(p * 10) / 10);
+
 function toView(p: AutoscalePolicyRecord, currentReplicas: number): Autoscale {
   return {
     project: p.project,
@@ -14,29 +16,56 @@ function toView(p: AutoscalePolicyRecord, currentReplicas: number): Autoscale {
     min: p.min,
     max: p.max,
     targetCpuPercent: p.targetCpuPercent,
+    targetMemoryPercent: p.targetMemoryPercent,
     scaleUpStabilizationSeconds: p.scaleUpStabilizationSeconds,
     scaleDownStabilizationSeconds: p.scaleDownStabilizationSeconds,
     currentReplicas,
-    lastCpuPercent: p.lastCpuPercent === null ? null : Math.round(p.lastCpuPercent * 10) / 10,
+    lastCpuPercent: roundPercent(p.lastCpuPercent),
+    lastMemoryPercent: roundPercent(p.lastMemoryPercent),
     lastDecisionAt: p.lastDecisionAt,
     lastDecision: p.lastDecision,
   };
 }
 
-/** What made the autoscaler change a count, for the event and the policy's last decision. */
+/**
+ * What made the autoscaler change a count, for the event and the policy's last decision: the
+ * figures of the metrics the policy targets (the others are absent).
+ */
 export interface ScaleFigures {
   reason: string;
-  avgCpuPercent: number | null;
-  targetCpuPercent: number;
+  avgCpuPercent?: number | null;
+  targetCpuPercent?: number;
+  avgMemoryPercent?: number | null;
+  targetMemoryPercent?: number;
   recommendation?: number;
   replicasReporting?: number;
+}
+
+/** The targets of a policy as ScaleFigures without measurements (a change made by the policy's bounds). */
+function unmeasured(p: { targetCpuPercent: number | null; targetMemoryPercent: number | null }): Omit<ScaleFigures, 'reason'> {
+  return {
+    ...(p.targetCpuPercent !== null && { avgCpuPercent: null, targetCpuPercent: p.targetCpuPercent }),
+    ...(p.targetMemoryPercent !== null && { avgMemoryPercent: null, targetMemoryPercent: p.targetMemoryPercent }),
+  };
+}
+
+/** "average CPU 80% of limit, target 50%" for each measured metric, the one the reason names first. */
+function describeFigures(f: ScaleFigures): string {
+  const parts: string[] = [];
+  const add = (what: string, avg: number | null | undefined, target: number | undefined) => {
+    if (avg !== null && avg !== undefined) parts.push(`average ${what} ${Math.round(avg)}% of limit, target ${target}%`);
+  };
+  add('CPU', f.avgCpuPercent, f.targetCpuPercent);
+  add('memory', f.avgMemoryPercent, f.targetMemoryPercent);
+  if (f.reason.startsWith('memory')) parts.reverse();
+  return parts.join('; ');
 }
 
 /**
  * Autoscaling policies (one per component of an instance) and the one way they change a
  * replica count: the same instance update a `PATCH replicas` makes, so quotas and the
  * reconciler apply unchanged. While a policy exists it owns the count: a manual change is
- * brought back into [min, max] and then follows the CPU at the next evaluation.
+ * brought back into [min, max] and then follows the metrics at the next evaluation.
  */
 export class AutoscaleService {
   constructor(
@@ -55,13 +84,17 @@ export class AutoscaleService {
   /** Creates or replaces the policy; a count outside [min, max] is brought inside at once. */
   async put(project: string, instance: string, component: string, input: AutoscalePut): Promise<Autoscale> {
     const { record, comp } = await this.requireComponent(project, instance, component);
-    if (comp.cpus === undefined) throw new DomainError('AUTOSCALE_NEEDS_CPU_LIMIT', `component ${component} has no CPU limit (resources.cpus): its use cannot be measured against one`);
+    if (input.targetCpuPercent !== undefined && comp.cpus === undefined) throw new DomainError('AUTOSCALE_NEEDS_CPU_LIMIT', `component ${component} has no CPU limit (resources.cpus): its use cannot be measured against one`);
+    if (input.targetMemoryPercent !== undefined && comp.memoryBytes === undefined) {
+      throw new DomainError('AUTOSCALE_NEEDS_MEMORY_LIMIT', `component ${component} has no memory limit (resources.memoryBytes): its use cannot be measured against one`);
+    }
+    const targets = { targetCpuPercent: input.targetCpuPercent ?? null, targetMemoryPercent: input.targetMemoryPercent ?? null };
     const existing = await this.store.autoscale.get(record.id, component);
     const clamped = Math.min(input.max, Math.max(input.min, comp.replicas));
     let decision: Pick<AutoscalePolicyRecord, 'lastDecision' | 'lastDecisionAt'> = { lastDecision: existing?.lastDecision ?? null, lastDecisionAt: existing?.lastDecisionAt ?? null };
     if (clamped !== comp.replicas) {
       // First, so that a quota refusing the new count refuses the whole request.
-      decision = await this.scale(record, component, comp.replicas, clamped, { reason: 'policy bounds', avgCpuPercent: null, targetCpuPercent: input.targetCpuPercent }, false);
+      decision = await this.scale(record, component, comp.replicas, clamped, { reason: 'policy bounds', ...unmeasured(targets) }, false);
     }
     const now = new Date().toISOString();
     const policy: AutoscalePolicyRecord = {
@@ -71,10 +104,12 @@ export class AutoscaleService {
       component,
       min: input.min,
       max: input.max,
-      targetCpuPercent: input.targetCpuPercent,
+      ...targets,
       scaleUpStabilizationSeconds: input.scaleUpStabilizationSeconds,
       scaleDownStabilizationSeconds: input.scaleDownStabilizationSeconds,
-      lastCpuPercent: existing?.lastCpuPercent ?? null,
+      // A figure of a metric no longer targeted would be stale.
+      lastCpuPercent: targets.targetCpuPercent === null ? null : (existing?.lastCpuPercent ?? null),
+      lastMemoryPercent: targets.targetMemoryPercent === null ? null : (existing?.lastMemoryPercent ?? null),
       ...decision,
       // Old recommendations were made against another target.
       recommendations: [],
@@ -112,15 +147,17 @@ export class AutoscaleService {
         if (target === from) break;
       }
     }
-    const cpu = figures.avgCpuPercent === null ? '' : `: average CPU ${Math.round(figures.avgCpuPercent)}% of limit, target ${figures.targetCpuPercent}%`;
+    const measured = describeFigures(figures);
     const quota = capped === null ? '' : ` (capped by the quota: ${capped})`;
-    const lastDecision = target === from ? `${from} → ${from}: wanted ${to}${cpu}${quota}` : `${from} → ${target}: ${figures.reason}${cpu}${quota}`;
+    const said = measured === '' ? '' : `: ${measured}`;
+    const lastDecision = target === from ? `${from} → ${from}: wanted ${to}${said}${quota}` : `${from} → ${target}: ${figures.reason}${said}${quota}`;
     if (target !== from) {
+      const round = (p: number | null | undefined) => (p === undefined ? undefined : roundPercent(p));
       await this.events.record('instance.autoscaled', {
         project: instance.project,
         instance: instance.name,
-        message: `instance ${instance.name}: component ${component} autoscaled ${from} → ${target} (${figures.reason}${cpu.replace(/^: /, ', ')})${quota}`,
-        data: { component, from, to: target, wanted: to, ...figures, avgCpuPercent: figures.avgCpuPercent === null ? null : Math.round(figures.avgCpuPercent * 10) / 10, capped: capped === null ? null : 'quota' },
+        message: `instance ${instance.name}: component ${component} autoscaled ${from} → ${target} (${figures.reason}${measured === '' ? '' : `, ${measured}`})${quota}`,
+        data: { component, from, to: target, wanted: to, ...figures, avgCpuPercent: round(figures.avgCpuPercent), avgMemoryPercent: round(figures.avgMemoryPercent), capped: capped === null ? null : 'quota' },
       });
     }
     return { lastDecision, lastDecisionAt: new Date().toISOString() };

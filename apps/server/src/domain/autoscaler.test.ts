@@ -14,13 +14,17 @@ import type { MetricsReader, ReplicaFigure, ReplicaSelector } from './metrics-re
 import { ProjectService } from './project.service.js';
 import { QuotaService } from './quota.service.js';
 
-/** A fake MetricsReader: each replica of the component uses the cores the test sets. */
+/** A fake MetricsReader: each replica of the component uses the cores and memory bytes the test sets. */
 class FakeMetricsReader implements MetricsReader {
   cores: number[] = [];
-  recent(selector: ReplicaSelector, _metric: ReplicaMetric, _windowMs: number): Promise<ReplicaFigure[]> {
-    return Promise.resolve(this.cores.map((value, replica) => ({ project: selector.project, instance: selector.instance ?? '', component: selector.component ?? '', replica, value, samples: 3 })));
+  memory: number[] = [];
+  recent(selector: ReplicaSelector, metric: ReplicaMetric, _windowMs: number): Promise<ReplicaFigure[]> {
+    const values = metric === 'memory_bytes' ? this.memory : metric === 'cpu_cores' ? this.cores : [];
+    return Promise.resolve(values.map((value, replica) => ({ project: selector.project, instance: selector.instance ?? '', component: selector.component ?? '', replica, value, samples: 3 })));
   }
 }
+
+const MiB = 1024 * 1024;
 
 const admin: Principal = { userId: 'admin', userName: 'admin', isAdmin: true, via: 'token', token: null, csrf: null, roles: new Map() };
 
@@ -46,6 +50,7 @@ describe('autoscaler (fake metrics reader, real SQLite in memory, real instance 
     autoscaler = new Autoscaler(store, reader, autoscale, pino({ level: 'silent' }), { intervalMs: 1000, windowMs: 10_000 }, () => clock);
     await store.projects.insert({ name: 'lab', description: '', deleting: false, createdAt: new Date().toISOString(), quota: { replicas: 2 }, policy: {} });
     await apps.create(AppCreate.parse({ name: 'burn', components: [{ name: 'main', image: 'busybox', resources: { cpus: 0.5 } }] }), admin);
+    await apps.create(AppCreate.parse({ name: 'fill', components: [{ name: 'main', image: 'busybox', resources: { cpus: 0.5, memoryBytes: 64 * MiB } }] }), admin);
     await instances.create('lab', InstanceCreate.parse({ name: 'web', app: 'burn', replicas: 1 }));
     await autoscale.put('lab', 'web', 'main', { min: 1, max: 4, targetCpuPercent: 50, scaleUpStabilizationSeconds: 0, scaleDownStabilizationSeconds: 0 });
   });
@@ -104,5 +109,39 @@ describe('autoscaler (fake metrics reader, real SQLite in memory, real instance 
     clock += 1000;
     await autoscaler.evaluateAll();
     assert.equal((await autoscaled()).length, count);
+  });
+
+  it('scales on memory, and on both targets takes the larger count, naming memory', async () => {
+    await instances.create('lab', InstanceCreate.parse({ name: 'mem', app: 'fill', replicas: 1 }));
+    const count = async () => (await instances.get('lab', 'mem')).components[0]?.desiredReplicas;
+    await autoscale.put('lab', 'mem', 'main', { min: 1, max: 4, targetMemoryPercent: 50, scaleUpStabilizationSeconds: 0, scaleDownStabilizationSeconds: 0 });
+    reader.memory = [48 * MiB];
+    reader.cores = [];
+    clock += 1000;
+    await autoscaler.evaluateAll();
+    assert.equal(await count(), 2);
+    const event = (await autoscaled()).at(-1);
+    assert.deepEqual(event, { component: 'main', from: 1, to: 2, wanted: 2, reason: 'memory above target', avgMemoryPercent: 75, targetMemoryPercent: 50, recommendation: 2, replicasReporting: 1, capped: null });
+    let policy = await autoscale.get('lab', 'mem', 'main');
+    assert.deepEqual([policy.targetCpuPercent, policy.targetMemoryPercent, policy.lastCpuPercent, policy.lastMemoryPercent], [null, 50, null, 75]);
+    assert.equal(policy.lastDecision, '1 → 2: memory above target: average memory 75% of limit, target 50%');
+
+    // CPU idle asks for 1, memory at 90 % asks for 4: memory wins.
+    await autoscale.put('lab', 'mem', 'main', { min: 1, max: 4, targetCpuPercent: 60, targetMemoryPercent: 50, scaleUpStabilizationSeconds: 0, scaleDownStabilizationSeconds: 0 });
+    reader.cores = [0.01, 0.01];
+    reader.memory = [58 * MiB, 57.2 * MiB];
+    clock += 1000;
+    await autoscaler.evaluateAll();
+    assert.equal(await count(), 4);
+    policy = await autoscale.get('lab', 'mem', 'main');
+    assert.deepEqual([policy.lastCpuPercent, policy.lastMemoryPercent], [2, 90]);
+    assert.equal(policy.lastDecision, '2 → 4: memory above target: average memory 90% of limit, target 50%; average CPU 2% of limit, target 60%');
+    assert.equal((await autoscaled()).at(-1)?.reason, 'memory above target');
+  });
+
+  it('refuses a memory target on a component without a memory limit, changing nothing', async () => {
+    await instances.create('lab', InstanceCreate.parse({ name: 'nolimit', app: 'burn', replicas: 3 }));
+    await assert.rejects(autoscale.put('lab', 'nolimit', 'main', { min: 1, max: 2, targetCpuPercent: 50, targetMemoryPercent: 50, scaleUpStabilizationSeconds: 0, scaleDownStabilizationSeconds: 0 }), (err: Error & { code?: string }) => err.code === 'AUTOSCALE_NEEDS_MEMORY_LIMIT' && /no memory limit \(resources\.memoryBytes\)/.test(err.message));
+    assert.equal((await instances.get('lab', 'nolimit')).components[0]?.desiredReplicas, 3);
   });
 });

@@ -11,9 +11,11 @@ function toRecord(r: Selectable<AutoscalePoliciesTable>): AutoscalePolicyRecord 
     min: r.min_replicas,
     max: r.max_replicas,
     targetCpuPercent: r.target_cpu_percent,
+    targetMemoryPercent: r.target_memory_percent,
     scaleUpStabilizationSeconds: r.up_window_seconds,
     scaleDownStabilizationSeconds: r.down_window_seconds,
     lastCpuPercent: r.last_cpu_percent,
+    lastMemoryPercent: r.last_memory_percent,
     lastDecision: r.last_decision,
     lastDecisionAt: r.last_decision_at,
     recommendations: JSON.parse(r.recommendations) as Recommendation[],
@@ -31,9 +33,11 @@ function toRow(p: AutoscalePolicyRecord): Selectable<AutoscalePoliciesTable> {
     min_replicas: p.min,
     max_replicas: p.max,
     target_cpu_percent: p.targetCpuPercent,
+    target_memory_percent: p.targetMemoryPercent,
     up_window_seconds: p.scaleUpStabilizationSeconds,
     down_window_seconds: p.scaleDownStabilizationSeconds,
     last_cpu_percent: p.lastCpuPercent,
+    last_memory_percent: p.lastMemoryPercent,
     last_decision: p.lastDecision,
     last_decision_at: p.lastDecisionAt,
     recommendations: JSON.stringify(p.recommendations),
@@ -73,7 +77,7 @@ export class AutoscaleRepository {
   async recordDecision(p: AutoscalePolicyRecord): Promise<void> {
     await this.db
       .updateTable('autoscale_policies')
-      .set({ last_cpu_percent: p.lastCpuPercent, last_decision: p.lastDecision, last_decision_at: p.lastDecisionAt, recommendations: JSON.stringify(p.recommendations) })
+      .set({ last_cpu_percent: p.lastCpuPercent, last_memory_percent: p.lastMemoryPercent, last_decision: p.lastDecision, last_decision_at: p.lastDecisionAt, recommendations: JSON.stringify(p.recommendations) })
       .where('instance_id', '=', p.instanceId)
       .where('component', '=', p.component)
       .execute();

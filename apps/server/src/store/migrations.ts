@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { autoscaleMemoryMigration } from './autoscale-memory.migration.js';
 import { metricsMigration } from './metrics.migration.js';
 import type { Database } from './tables.js';
 
@@ -117,7 +118,7 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
       ) STRICT`,
     ],
   },
-  // (5: autoscale memory targets, autoscale-memory.migration.ts)
+  autoscaleMemoryMigration,
   {
     id: 6,
     name: 'private-events',

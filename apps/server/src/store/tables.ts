@@ -197,10 +197,12 @@ export interface AutoscalePoliciesTable {
   instance: string;
   min_replicas: number;
   max_replicas: number;
-  target_cpu_percent: number;
+  target_cpu_percent: number | null;
+  target_memory_percent: number | null;
   up_window_seconds: number;
   down_window_seconds: number;
   last_cpu_percent: number | null;
+  last_memory_percent: number | null;
   last_decision: string | null;
   last_decision_at: string | null;
   /** JSON Recommendation[] */

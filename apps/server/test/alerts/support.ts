@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
-import { ApiError } from '@gureum/contract';
-import { TEST_IMAGE } from '../support/harness.js';
+import { ApiError, type Event } from '@gureum/contract';
+import { TEST_IMAGE, type TestGureum } from '../support/harness.js';
 
 /** One request a receiver got. */
 export interface Received {
@@ -76,4 +76,12 @@ export function burnerApp(name: string, cpus: number) {
       },
     ],
   };
+}
+
+/** A Gureum environment that samples every second and decides every 2 s on 6 s of figures, so autoscaling tests stay short. */
+export const FAST_AUTOSCALING = { GUREUM_METRICS_INTERVAL_SECONDS: '1', GUREUM_AUTOSCALE_INTERVAL_SECONDS: '2', GUREUM_AUTOSCALE_WINDOW_SECONDS: '6' } as const;
+
+/** The `instance.autoscaled` events of one instance, oldest first. */
+export async function autoscaledEvents(g: TestGureum, project: string, instance: string): Promise<Event[]> {
+  return (await g.client.call('listEvents', { query: { project, instance, type: 'instance.autoscaled', limit: 500 } })).filter((e) => e.instance === instance);
 }

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Event } from '@gureum/contract';
 import { openExec } from '../identity/identity-kit.js';
 import { busyboxApp, removeProjects, startGureum, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
-import { burnerApp, refusal } from '../alerts/support.js';
+import { autoscaledEvents, FAST_AUTOSCALING, burnerApp, refusal } from '../alerts/support.js';
 
 let g: TestGureum;
 const project = uniqueName('as');
@@ -18,7 +17,7 @@ const plain = uniqueName('as-plain');
 const P = { project };
 
 before(async () => {
-  g = await startGureum({ GUREUM_METRICS_INTERVAL_SECONDS: '1', GUREUM_AUTOSCALE_INTERVAL_SECONDS: '2', GUREUM_AUTOSCALE_WINDOW_SECONDS: '6' });
+  g = await startGureum(FAST_AUTOSCALING);
   await g.client.call('createProject', { body: { name: project } });
   await g.client.call('createApp', { body: burnerApp(burner, 0.25) });
   await g.client.call('createApp', { body: busyboxApp(plain) });
@@ -29,7 +28,7 @@ after(async () => {
   await removeProjects(project);
 });
 
-const autoscaled = async (instance: string): Promise<Event[]> => (await g.client.call('listEvents', { query: { project, instance, type: 'instance.autoscaled', limit: 500 } })).filter((e) => e.instance === instance);
+const autoscaled = (instance: string) => autoscaledEvents(g, project, instance);
 
 describe('autoscaling policies', () => {
   it('refuses components it cannot measure or find, and bounds that cross', async () => {

@@ -104,16 +104,25 @@ export const Delivery = z.object({
 });
 export type Delivery = z.infer<typeof Delivery>;
 
+/** Percent of a limit an autoscaling target may be (a replica cannot average more than its limit). */
+const TargetPercent = z.number().min(1).max(100);
+
+/**
+ * An autoscaling policy: replicas between min and max, on CPU, memory or both (then the larger
+ * count wins, as with the Kubernetes HPA). At least one target is required.
+ */
 export const AutoscalePut = z
   .object({
     min: z.number().int().min(0).max(100),
     max: z.number().int().min(1).max(100),
-    targetCpuPercent: z.number().min(1).max(100).describe('Average CPU use of the component’s replicas, in % of their CPU limit'),
+    targetCpuPercent: TargetPercent.optional().describe('Average CPU use of the component’s replicas, in % of their CPU limit'),
+    targetMemoryPercent: TargetPercent.optional().describe('Average working set of the component’s replicas, in % of their memory limit'),
     scaleUpStabilizationSeconds: z.number().int().min(0).max(3600).default(0),
     scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
   })
   .strict()
-  .refine((p) => p.min <= p.max, { message: 'min must not exceed max', path: ['min'] });
+  .refine((p) => p.min <= p.max, { message: 'min must not exceed max', path: ['min'] })
+  .refine((p) => p.targetCpuPercent !== undefined || p.targetMemoryPercent !== undefined, { message: 'give targetCpuPercent, targetMemoryPercent or both' });
 export type AutoscalePut = z.infer<typeof AutoscalePut>;
 
 export const Autoscale = z.object({
@@ -122,13 +131,15 @@ export const Autoscale = z.object({
   component: Name,
   min: z.number().int(),
   max: z.number().int(),
-  targetCpuPercent: z.number(),
+  targetCpuPercent: z.number().nullable().describe('null: CPU is not a target'),
+  targetMemoryPercent: z.number().nullable().describe('null: memory is not a target'),
   scaleUpStabilizationSeconds: z.number().int(),
   scaleDownStabilizationSeconds: z.number().int(),
   currentReplicas: z.number().int(),
   lastCpuPercent: z.number().nullable(),
+  lastMemoryPercent: z.number().nullable(),
   lastDecisionAt: Timestamp.nullable(),
-  lastDecision: z.string().nullable().describe('e.g. "2 → 4: average CPU 180% of target 50%"'),
+  lastDecision: z.string().nullable().describe('e.g. "2 → 4: memory above target: average memory 180% of limit, target 50%"'),
 });
 export type Autoscale = z.infer<typeof Autoscale>;
 export const ComponentParams = z.object({ project: Name, instance: Name, component: Name });
