@@ -1,8 +1,8 @@
-import { effectivePolicy, replicaSecurity } from '../../apps/server/src/domain/policy.js';
+import { effectivePolicy, replicaSecurity } from '../../apps/server/src/domain/governance/policy.js';
 import type Docker from 'dockerode';
-import { networkName } from '../../apps/server/src/domain/labels.js';
-import type { InstanceRecord, RenderedComponent } from '../../apps/server/src/domain/records.js';
-import { specHash } from '../../apps/server/src/domain/render.js';
+import { networkName } from '../../apps/server/src/domain/core/labels.js';
+import type { InstanceRecord, RenderedComponent } from '../../apps/server/src/domain/core/records.js';
+import { specHash } from '../../apps/server/src/domain/catalog/render.js';
 import { toCreateOptions } from '../../apps/server/src/drivers/docker/docker-mapping.js';
 import { replicaSpec } from '../../apps/server/src/reconciler/replica-spec.js';
 

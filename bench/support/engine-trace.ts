@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GureumClient } from '@gureum/contract';
 import { pino } from 'pino';
 import { loadConfig } from '../../apps/server/src/config.js';
-import type { Runtime } from '../../apps/server/src/domain/runtime.js';
+import type { Runtime } from '../../apps/server/src/domain/core/runtime.js';
 import { createGureum, createRuntime } from '../../apps/server/src/gureum.js';
 import { DockerDriver } from '../../apps/server/src/drivers/docker/docker.driver.js';
 import { tempDir, uniqueName, type TestGureum } from '../../apps/server/test/support/harness.js';

@@ -28,7 +28,7 @@ export function toParameters(parameters: readonly ParameterSpec[], values: Launc
 
 /**
  * Problems by field path ("parameters.<name>"), in the words of the API's own check
- * (domain/render.ts), so that the form and the API say the same.
+ * (apps/server/src/domain/catalog/render.ts), so that the form and the API say the same.
  */
 export function checkParameters(parameters: readonly ParameterSpec[], values: LaunchValues): Record<string, string> {
   const given = toParameters(parameters, values);

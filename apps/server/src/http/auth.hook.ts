@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isWrite, routes, type RouteId, type RouteSpec } from '@gureum/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize } from '../domain/access.js';
-import { DomainError } from '../domain/errors.js';
+import { authorize } from '../domain/identity/access.js';
+import { DomainError } from '../domain/core/errors.js';
 import type { Services } from './context.js';
 
 export const SESSION_COOKIE = 'gureum_session';

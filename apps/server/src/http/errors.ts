@@ -1,7 +1,7 @@
 import { statusOf, type ErrorBody } from '@gureum/contract';
 import type { FastifyError } from 'fastify';
 import { ZodError } from 'zod';
-import { isDomainError } from '../domain/errors.js';
+import { isDomainError } from '../domain/core/errors.js';
 
 /** An HTTP answer to an error: status, JSON body, and headers the status calls for. */
 export interface HttpError {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { canSeeEvent, rescope, scopeOf, type Principal } from '../domain/access.js';
-import type { EventService } from '../domain/event.service.js';
-import type { EventRecord } from '../domain/records.js';
+import { canSeeEvent, rescope, scopeOf, type Principal } from '../domain/identity/access.js';
+import type { EventService } from '../domain/core/event.service.js';
+import type { EventRecord } from '../domain/core/records.js';
 
 const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE = 1000;

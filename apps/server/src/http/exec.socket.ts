@@ -1,8 +1,8 @@
 import { routes } from '@gureum/contract';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { DomainError } from '../domain/errors.js';
-import type { ExecSession } from '../domain/runtime.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { ExecSession } from '../domain/core/runtime.js';
 import type { Services } from './context.js';
 import { toHttpError } from './errors.js';
 

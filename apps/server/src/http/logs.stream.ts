@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Instance } from '@gureum/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../domain/errors.js';
-import type { Runtime } from '../domain/runtime.js';
-import { StreamMasker } from '../domain/secret-mask.js';
+import { DomainError } from '../domain/core/errors.js';
+import type { Runtime } from '../domain/core/runtime.js';
+import { StreamMasker } from '../domain/secrets/secret-mask.js';
 import { trackLiveStream } from './events.stream.js';
 
 interface LogsQuery {

@@ -1,6 +1,6 @@
 import type { ImageProgress } from '@gureum/contract';
 import type { FastifyReply } from 'fastify';
-import type { PullProgress } from '../domain/runtime.js';
+import type { PullProgress } from '../domain/core/runtime.js';
 import { toHttpError } from './errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { NodeSample, ReplicaSample } from '@gureum/contract';
 import type { FastifyInstance } from 'fastify';
-import type { Histogram, Telemetry } from '../domain/telemetry.js';
+import type { Histogram, Telemetry } from '../domain/core/telemetry.js';
 import type { Services } from './context.js';
 
 /** Prometheus text format 0.0.4. */

@@ -1,8 +1,8 @@
-import { isDomainError } from '../domain/errors.js';
-import type { EventService } from '../domain/event.service.js';
-import type { InstanceRecord, RenderedComponent } from '../domain/records.js';
-import { isRootUser } from '../domain/policy.js';
-import type { ObservedReplica, Runtime } from '../domain/runtime.js';
+import { isDomainError } from '../domain/core/errors.js';
+import type { EventService } from '../domain/core/event.service.js';
+import type { InstanceRecord, RenderedComponent } from '../domain/core/records.js';
+import { isRootUser } from '../domain/governance/policy.js';
+import type { ObservedReplica, Runtime } from '../domain/core/runtime.js';
 import { CrashBackoff } from './crash-backoff.js';
 import type { ComponentPlan } from './replica-plan.js';
 import { replicaSpec } from './replica-spec.js';

@@ -1,4 +1,4 @@
-import type { ObservedReplica } from '../domain/runtime.js';
+import type { ObservedReplica } from '../domain/core/runtime.js';
 
 /** A replica that ran less than this before dying had a quick crash: those back off. */
 export const QUICK_CRASH_MS = 10_000;

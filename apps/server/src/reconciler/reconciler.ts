@@ -1,11 +1,11 @@
 import type { ReplicaStatus } from '@gureum/contract';
-import { isDomainError } from '../domain/errors.js';
-import type { EventService } from '../domain/event.service.js';
-import type { PolicyOptions } from '../domain/policy.js';
-import type { ReconcileQueue } from '../domain/reconcile-queue.js';
-import type { InstanceRecord } from '../domain/records.js';
-import type { EngineEvent, ObservedReplica, Runtime } from '../domain/runtime.js';
-import type { SecretSource } from '../domain/secret.service.js';
+import { isDomainError } from '../domain/core/errors.js';
+import type { EventService } from '../domain/core/event.service.js';
+import type { PolicyOptions } from '../domain/governance/policy.js';
+import type { ReconcileQueue } from '../domain/core/reconcile-queue.js';
+import type { InstanceRecord } from '../domain/core/records.js';
+import type { EngineEvent, ObservedReplica, Runtime } from '../domain/core/runtime.js';
+import type { SecretSource } from '../domain/secrets/secret.service.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { ComponentSync, FAILURE_RETRY_MS } from './component-sync.js';

@@ -1,9 +1,9 @@
 import type { Policy } from '@gureum/contract';
-import { componentViolations, effectivePolicy, replicaSecurity, type PolicyOptions } from '../domain/policy.js';
-import type { InstanceRecord, RenderedComponent } from '../domain/records.js';
-import { specHash } from '../domain/render.js';
-import type { ReplicaSecurity, ReplicaSpec } from '../domain/runtime.js';
-import { secretsUsed, type OpenedSecret, type SecretSource } from '../domain/secret.service.js';
+import { componentViolations, effectivePolicy, replicaSecurity, type PolicyOptions } from '../domain/governance/policy.js';
+import type { InstanceRecord, RenderedComponent } from '../domain/core/records.js';
+import { specHash } from '../domain/catalog/render.js';
+import type { ReplicaSecurity, ReplicaSpec } from '../domain/core/runtime.js';
+import { secretsUsed, type OpenedSecret, type SecretSource } from '../domain/secrets/secret.service.js';
 
 /** Secret files are readable by the replica's user only. */
 export const SECRET_FILE_MODE = 0o400;

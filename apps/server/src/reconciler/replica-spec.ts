@@ -1,7 +1,7 @@
-import { containerName, LABEL } from '../domain/labels.js';
-import type { InstanceRecord, RenderedComponent } from '../domain/records.js';
-import { substitute } from '../domain/render.js';
-import type { ReplicaSpec } from '../domain/runtime.js';
+import { containerName, LABEL } from '../domain/core/labels.js';
+import type { InstanceRecord, RenderedComponent } from '../domain/core/records.js';
+import { substitute } from '../domain/catalog/render.js';
+import type { ReplicaSpec } from '../domain/core/runtime.js';
 import type { ComponentPlan } from './replica-plan.js';
 
 /** What one replica runs, with its names, labels and DNS aliases, confined and given its secrets as the plan says. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ReplicaStatus } from '@gureum/contract';
-import type { InstanceRecord } from '../domain/records.js';
-import { specHash } from '../domain/render.js';
-import type { ObservedReplica } from '../domain/runtime.js';
+import type { InstanceRecord } from '../domain/core/records.js';
+import { specHash } from '../domain/catalog/render.js';
+import type { ObservedReplica } from '../domain/core/runtime.js';
 import { phaseOf, replicaStatuses, statusUnchanged } from './status.js';
 
 function instance(over: Partial<InstanceRecord> = {}): InstanceRecord {

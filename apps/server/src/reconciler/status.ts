@@ -1,7 +1,7 @@
 import type { ReplicaStatus } from '@gureum/contract';
-import type { InstancePhase, InstanceRecord } from '../domain/records.js';
-import { specHash } from '../domain/render.js';
-import type { ObservedReplica } from '../domain/runtime.js';
+import type { InstancePhase, InstanceRecord } from '../domain/core/records.js';
+import { specHash } from '../domain/catalog/render.js';
+import type { ObservedReplica } from '../domain/core/runtime.js';
 
 export function slotKey(component: string, index: number): string {
   return `${component}/${index}`;

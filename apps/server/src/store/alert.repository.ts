@@ -1,6 +1,6 @@
 import type { Comparison, MetricAgg, ReplicaMetric } from '@gureum/contract';
 import type { Kysely, Selectable } from 'kysely';
-import type { AlertRuleRecord, AlertScope, AlertSeriesRecord, DeliveryRecord } from '../domain/alert-records.js';
+import type { AlertRuleRecord, AlertScope, AlertSeriesRecord, DeliveryRecord } from '../domain/alerts/alert-records.js';
 import type { AlertDeliveriesTable, AlertRulesTable, Database } from './tables.js';
 
 function toRule(r: Selectable<AlertRulesTable>): AlertRuleRecord {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AppRecord } from '../domain/records.js';
+import type { AppRecord } from '../domain/core/records.js';
 import type { AppsTable, Database } from './tables.js';
 
 function toRecord(row: Selectable<AppsTable>): AppRecord {

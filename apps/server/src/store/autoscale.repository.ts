@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AutoscalePolicyRecord, Recommendation } from '../domain/autoscale-records.js';
+import type { AutoscalePolicyRecord, Recommendation } from '../domain/autoscaling/autoscale-records.js';
 import type { AutoscalePoliciesTable, Database } from './tables.js';
 
 function toRecord(r: Selectable<AutoscalePoliciesTable>): AutoscalePolicyRecord {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventType } from '@gureum/contract';
-import type { EventRecord } from '../domain/records.js';
+import type { EventRecord } from '../domain/core/records.js';
 import type { Database } from './tables.js';
 
 export interface EventFilter {

@@ -1,6 +1,6 @@
 import type { ReplicaStatus } from '@gureum/contract';
 import type { Kysely, Selectable } from 'kysely';
-import type { InstancePhase, InstanceRecord } from '../domain/records.js';
+import type { InstancePhase, InstanceRecord } from '../domain/core/records.js';
 import type { Database, InstancesTable } from './tables.js';
 
 function toRecord(row: Selectable<InstancesTable>): InstanceRecord {

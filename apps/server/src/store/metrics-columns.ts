@@ -1,5 +1,5 @@
 import type { NodeMetric, ReplicaMetric } from '@gureum/contract';
-import type { Tier } from '../domain/metrics-query.js';
+import type { Tier } from '../domain/monitoring/metrics-query.js';
 
 export type { Tier };
 

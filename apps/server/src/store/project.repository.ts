@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ProjectRecord } from '../domain/records.js';
+import type { ProjectRecord } from '../domain/core/records.js';
 import type { Database, ProjectsTable } from './tables.js';
 
 function toRecord(row: Selectable<ProjectsTable>): ProjectRecord {

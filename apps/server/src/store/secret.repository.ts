@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { SecretRecord } from '../domain/records.js';
+import type { SecretRecord } from '../domain/core/records.js';
 import type { Database, SecretsTable } from './tables.js';
 
 function toRecord(r: Selectable<SecretsTable>): SecretRecord {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { MembershipRecord, TokenRecord, UserRecord } from '../domain/records.js';
+import type { MembershipRecord, TokenRecord, UserRecord } from '../domain/core/records.js';
 import type { Database, TokensTable, UsersTable } from './tables.js';
 
 function toUser(r: Selectable<UsersTable>): UserRecord {

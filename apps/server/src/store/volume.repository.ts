@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { VolumeRecord } from '../domain/records.js';
+import type { VolumeRecord } from '../domain/core/records.js';
 import type { Database } from './tables.js';
 
 export class VolumeRepository {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError, type Project } from '@gureum/contract';
-import { networkName, volumeName } from '../../src/domain/labels.js';
+import { networkName, volumeName } from '../../src/domain/core/labels.js';
 import { busyboxApp, removeProjects, startGureum, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
 import { allRunning, docker, waitForInstance } from './support.js';
 

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { isDomainError } from '../../src/domain/errors.js';
-import { LABEL, networkName } from '../../src/domain/labels.js';
-import type { EngineEvent, ReplicaSpec } from '../../src/domain/runtime.js';
+import { isDomainError } from '../../src/domain/core/errors.js';
+import { LABEL, networkName } from '../../src/domain/core/labels.js';
+import type { EngineEvent, ReplicaSpec } from '../../src/domain/core/runtime.js';
 import { DockerDriver } from '../../src/drivers/docker/docker.driver.js';
 import { runtimeConformance } from './runtime-conformance.js';
 

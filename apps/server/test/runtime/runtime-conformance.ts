@@ -9,9 +9,9 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { isDomainError } from '../../src/domain/errors.js';
-import { LABEL, containerName } from '../../src/domain/labels.js';
-import type { EngineEvent, ObservedReplica, ReplicaSpec, Runtime } from '../../src/domain/runtime.js';
+import { isDomainError } from '../../src/domain/core/errors.js';
+import { LABEL, containerName } from '../../src/domain/core/labels.js';
+import type { EngineEvent, ObservedReplica, ReplicaSpec, Runtime } from '../../src/domain/core/runtime.js';
 
 const run = promisify(execFile);
 const REGISTRY = `127.0.0.1:${process.env.GUREUM_TEST_REGISTRY_PORT ?? '5055'}`;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ReplicaCounters } from '../../domain/runtime.js';
+import type { ReplicaCounters } from '../../domain/core/runtime.js';
 import {
   cgroupVersionOf,
   parseBlkioV1,

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import type { ErrorCode } from '@gureum/contract';
-import type { DomainError } from '../../domain/errors.js';
+import type { DomainError } from '../../domain/core/errors.js';
 import { EngineTimeoutError, toDomainError } from './docker-errors.js';
 
 /** Which catalogue code an HTTP status of the engine means for one particular call. */

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@gureum/contract';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/core/errors.js';
 
 /** Socket-level failures: the engine is not there (or not answering), whatever was asked. */
 const CONNECTION_CODES = new Set([

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { LABEL } from '../../domain/labels.js';
-import type { EngineEvent } from '../../domain/runtime.js';
+import { LABEL } from '../../domain/core/labels.js';
+import type { EngineEvent } from '../../domain/core/runtime.js';
 import { createJsonLineParser } from './docker-json-lines.js';
 import { toDomainError } from './docker-errors.js';
 import { inScope, scopeFilters } from './docker-mapping.js';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { DomainError } from '../../domain/errors.js';
-import type { ImageInfo, PullProgress } from '../../domain/runtime.js';
+import { DomainError } from '../../domain/core/errors.js';
+import type { ImageInfo, PullProgress } from '../../domain/core/runtime.js';
 import type { DockerEngine } from './docker-engine.js';
 import { engineMessage, isConnectionError, statusOfEngineError } from './docker-errors.js';
 import { createJsonLineParser } from './docker-json-lines.js';

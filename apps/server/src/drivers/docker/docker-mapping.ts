@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
-import { LABEL, networkName, volumeName } from '../../domain/labels.js';
-import { DEFAULT_REPLICA_SECURITY } from '../../domain/policy.js';
-import type { ObservedReplica, ReplicaSpec, ReplicaState } from '../../domain/runtime.js';
+import { LABEL, networkName, volumeName } from '../../domain/core/labels.js';
+import { DEFAULT_REPLICA_SECURITY } from '../../domain/governance/policy.js';
+import type { ObservedReplica, ReplicaSpec, ReplicaState } from '../../domain/core/runtime.js';
 
 /**
  * Port names are not an engine concept, so they ride along in a label set at create time:

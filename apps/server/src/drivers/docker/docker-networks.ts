@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
-import { LABEL, networkName } from '../../domain/labels.js';
+import { LABEL, networkName } from '../../domain/core/labels.js';
 import type { DockerEngine } from './docker-engine.js';
 import { statusOfEngineError } from './docker-errors.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/core/errors.js';
 
 /**
  * Project networks. A project's own user-defined bridge network is what keeps

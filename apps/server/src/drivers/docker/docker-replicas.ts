@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
-import { DomainError } from '../../domain/errors.js';
-import { LABEL } from '../../domain/labels.js';
-import type { ObservedReplica, ReplicaSpec } from '../../domain/runtime.js';
+import { DomainError } from '../../domain/core/errors.js';
+import { LABEL } from '../../domain/core/labels.js';
+import type { ObservedReplica, ReplicaSpec } from '../../domain/core/runtime.js';
 import { buildTar, firstFileOf } from './docker-archive.js';
 import type { DockerEngine } from './docker-engine.js';
 import { engineMessage, isConnectionError, statusOfEngineError } from './docker-errors.js';

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ReplicaCounters } from '../../domain/runtime.js';
+import type { ReplicaCounters } from '../../domain/core/runtime.js';
 import { HOST_ROOTS, locateCgroup, readCgroup, stillHolds, type CgroupPlace, type HostRoots } from './cgroup-reader.js';
 import type { DockerEngine } from './docker-engine.js';
 import { mapBounded } from './docker-replicas.js';

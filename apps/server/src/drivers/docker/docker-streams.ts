@@ -1,7 +1,7 @@
 import { Duplex, PassThrough, Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
-import type { ExecSession } from '../../domain/runtime.js';
+import type { ExecSession } from '../../domain/core/runtime.js';
 
 const EXEC_POLL_MS = 200;
 

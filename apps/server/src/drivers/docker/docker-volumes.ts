@@ -1,4 +1,4 @@
-import { LABEL, volumeName } from '../../domain/labels.js';
+import { LABEL, volumeName } from '../../domain/core/labels.js';
 import type { DockerEngine } from './docker-engine.js';
 import { statusOfEngineError } from './docker-errors.js';
 import { inScope, scopeFilters, scopeLabels } from './docker-mapping.js';

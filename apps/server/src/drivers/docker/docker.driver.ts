@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/core/errors.js';
 import type {
   EngineEvent,
   ExecSession,
@@ -12,7 +12,7 @@ import type {
   ReplicaCounters,
   ReplicaSpec,
   Runtime,
-} from '../../domain/runtime.js';
+} from '../../domain/core/runtime.js';
 import { DockerEngine, type ByStatus, type DockerEngineOptions } from './docker-engine.js';
 import { engineMessage } from './docker-errors.js';
 import { watchDockerEvents } from './docker-events.js';

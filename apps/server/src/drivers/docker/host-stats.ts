@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parseLoadavg, parseMeminfo, parseProcStat } from './cgroup-stats.js';
 import type { HostRoots } from './cgroup-reader.js';
-import type { NodeCounters } from '../../domain/runtime.js';
+import type { NodeCounters } from '../../domain/core/runtime.js';
 
 /** Used and total bytes of the distinct filesystems holding `paths` (those that exist). */
 export function diskUse(paths: readonly string[]): { usedBytes: number; totalBytes: number } {

@@ -1,4 +1,4 @@
-import { scopeOf } from '../../domain/access.js';
+import { scopeOf } from '../../domain/identity/access.js';
 import type { Services } from '../context.js';
 import { principalOf } from './identity.routes.js';
 import type { Handlers } from '../bind.js';

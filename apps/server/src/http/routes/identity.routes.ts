@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { canSee, scopeOf, type Principal } from '../../domain/access.js';
-import { hashToken } from '../../domain/auth.service.js';
-import { DomainError } from '../../domain/errors.js';
-import { fullQuota } from '../../domain/quota.service.js';
-import { toUserView } from '../../domain/user.service.js';
+import { canSee, scopeOf, type Principal } from '../../domain/identity/access.js';
+import { hashToken } from '../../domain/identity/auth.service.js';
+import { DomainError } from '../../domain/core/errors.js';
+import { fullQuota } from '../../domain/governance/quota.service.js';
+import { toUserView } from '../../domain/identity/user.service.js';
 import { cookie, SESSION_COOKIE } from '../auth.hook.js';
 import type { Handlers } from '../bind.js';
 import type { Services } from '../context.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { buildOpenApi, routes } from '@gureum/contract';
-import { scopeOf } from '../../domain/access.js';
-import { DomainError } from '../../domain/errors.js';
+import { scopeOf } from '../../domain/identity/access.js';
+import { DomainError } from '../../domain/core/errors.js';
 import type { Handlers } from '../bind.js';
 import type { Services } from '../context.js';
 import { streamEvents } from '../events.stream.js';
