@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   // Fractions allowed (0.5 = 30 minutes); at most 30 days.
   GUREUM_SESSION_HOURS: z.coerce.number().positive().max(720).default(12),
   GUREUM_VOLUME_USAGE_SECONDS: z.coerce.number().positive().max(86400).default(60),
+  GUREUM_STREAM_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(5),
 });
 
 export interface Config {
@@ -77,6 +78,8 @@ export interface Config {
   sessionHours: number;
   /** Period of the measurement of what volumes hold on disk. */
   volumeUsageSeconds: number;
+  /** How often an open stream or terminal checks that its credential still holds. */
+  streamRecheckSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tls: e.GUREUM_TLS_CERT !== undefined && e.GUREUM_TLS_KEY !== undefined ? { certFile: path.resolve(e.GUREUM_TLS_CERT), keyFile: path.resolve(e.GUREUM_TLS_KEY) } : undefined,
     sessionHours: e.GUREUM_SESSION_HOURS,
     volumeUsageSeconds: e.GUREUM_VOLUME_USAGE_SECONDS,
+    streamRecheckSeconds: e.GUREUM_STREAM_RECHECK_SECONDS,
   };
 }
 
@@ -149,5 +153,6 @@ export function describeConfig(config: Config): Record<string, string | number> 
     GUREUM_TLS_KEY: config.tls ? config.tls.keyFile : '(unset)',
     GUREUM_SESSION_HOURS: config.sessionHours,
     GUREUM_VOLUME_USAGE_SECONDS: config.volumeUsageSeconds,
+    GUREUM_STREAM_RECHECK_SECONDS: config.streamRecheckSeconds,
   };
 }

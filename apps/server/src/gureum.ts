@@ -135,7 +135,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     runtime,
     store,
   };
-  const http = await buildServer(services, log, config.tls && readTls(config.tls));
+  const http = await buildServer(services, log, { tls: config.tls && readTls(config.tls), streamRecheckMs: config.streamRecheckSeconds * 1000 });
   reconciler.start();
   collector.start();
   webhooks.start();

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../domain/identity/access.js';
 import { DomainError } from '../domain/core/errors.js';
 import type { Services } from './context.js';
+import { credentialWatcher } from './credential-watch.js';
 
 export const SESSION_COOKIE = 'gureum_session';
 
@@ -71,9 +72,10 @@ function hostOf(origin: string): string | undefined {
 
 /**
  * Authentication (bearer token, or session cookie with CSRF check on writes), authorization
- * by the route's declared access, and the audit of every change and every refusal.
+ * by the route's declared access, and the audit of every change and every refusal. A stream's
+ * credential is checked again every `recheckMs` while it stays open.
  */
-export function registerAuth(app: FastifyInstance, services: Services): void {
+export function registerAuth(app: FastifyInstance, services: Services, recheckMs: number): void {
   app.addHook('onRequest', async (request) => {
     const found = routeOf(request);
     if (!found || found.route.access.kind === 'public') return;
@@ -82,10 +84,16 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
       const bearer = request.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
       // Browsers cannot set headers on WebSocket and EventSource: those may pass ?access_token=.
       const queryToken = route.stream === 'websocket' || route.stream === 'sse' ? (request.query as { access_token?: string } | undefined)?.access_token : undefined;
-      const principal = await services.auth.authenticate({ bearer: bearer ?? queryToken, session: cookie(request, SESSION_COOKIE) });
+      const credentials = { bearer: bearer ?? queryToken, session: cookie(request, SESSION_COOKIE) };
+      const principal = await services.auth.authenticate(credentials);
       request.principal = principal;
       if (principal.via === 'session' && isWrite(route)) checkCsrf(request, route, principal.csrf);
-      authorize(route, principal, request.params as Record<string, unknown>);
+      const params = request.params as Record<string, unknown>;
+      authorize(route, principal, params);
+      // A stream stays open: its credential is checked again while it lasts.
+      if (route.stream !== undefined) {
+        request.watchCredential = credentialWatcher(async () => authorize(route, await services.auth.authenticate(credentials), params), recheckMs);
+      }
     } catch (err) {
       request.refused = true;
       throw err;

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { endWhenCredentialLost } from './credential-watch.js';
 import { canSeeEvent, rescope, scopeOf, type Principal } from '../domain/identity/access.js';
 import type { EventService } from '../domain/core/event.service.js';
 import type { EventRecord } from '../domain/core/records.js';
@@ -11,14 +12,19 @@ const liveStreams = new WeakMap<object, Set<() => void>>();
 
 /**
  * Registers a response that only ends when its client goes, so that closing the server can
- * end it: the HTTP server's close waits for every open response. Answers the unregister function.
+ * end it (the HTTP server's close waits for every open response), and so that it ends when
+ * the credential it was opened with no longer holds. Answers the unregister function.
  */
 export function trackLiveStream(request: FastifyRequest, end: () => void): () => void {
   const server = request.server.server;
   let set = liveStreams.get(server);
   if (!set) liveStreams.set(server, (set = new Set()));
   set.add(end);
-  return () => set.delete(end);
+  const unwatch = endWhenCredentialLost(request, end);
+  return () => {
+    unwatch();
+    set.delete(end);
+  };
 }
 
 /** Ends every live stream of this HTTP server (from the server's preClose hook). */

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { DomainError } from '../domain/core/errors.js';
 import type { ExecSession } from '../domain/core/runtime.js';
 import type { Services } from './context.js';
+import { endWhenCredentialLost } from './credential-watch.js';
 import { toHttpError } from './errors.js';
 
 /**
@@ -75,6 +76,14 @@ export function registerExec(app: FastifyInstance, s: Services): void {
           for (const m of early.splice(0)) handleInput(session, m.data, m.isBinary);
           if (socket.readyState !== socket.OPEN) hangUp(session); // the client left during set-up
           else socket.once('close', () => hangUp(session));
+          // The terminal closes once its credential no longer holds (revoked, role gone, ...).
+          const unwatch = endWhenCredentialLost(request, (refusal) => {
+            const { body } = toHttpError(refusal);
+            if (socket.readyState !== socket.OPEN) return;
+            socket.send(JSON.stringify({ type: 'error', ...body.error }));
+            socket.close(1008, body.error.code);
+          });
+          socket.once('close', unwatch);
           const code = await session.wait();
           if (socket.readyState === socket.OPEN) {
             socket.send(JSON.stringify({ type: 'exit', code }));

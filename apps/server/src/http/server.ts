@@ -20,8 +20,14 @@ import { alertHandlers } from './routes/alerts.routes.js';
 const JSON_BODY_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 64 * 1024 * 1024 * 1024;
 
+export interface ServerOptions {
+  tls?: { cert: Buffer; key: Buffer } | undefined;
+  /** How often the credential of an open stream or terminal is checked again. */
+  streamRecheckMs: number;
+}
+
 /** The HTTP API: every contract route, the exec WebSocket, one error handler, one auth hook. */
-export async function buildServer(services: Services, log: Logger, tls?: { cert: Buffer; key: Buffer }): Promise<FastifyInstance> {
+export async function buildServer(services: Services, log: Logger, { tls, streamRecheckMs }: ServerOptions): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = log;
   const options = { loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true };
   // One type for both: the routes do not care whether the socket is TLS (request.protocol tells).
@@ -38,7 +44,7 @@ export async function buildServer(services: Services, log: Logger, tls?: { cert:
     done();
   });
 
-  registerAuth(app, services);
+  registerAuth(app, services, streamRecheckMs);
 
   app.addHook('onResponse', async (request, reply) => {
     // Paths only: a query may carry ?access_token= (EventSource, WebSocket).
