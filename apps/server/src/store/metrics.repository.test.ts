@@ -107,4 +107,20 @@ describe('metrics repository (real SQLite)', () => {
     const minute = await repo.readBuckets('replica', 'cpu_cores', ids, '1m', T0, T0 + 300, 60);
     assert.equal(minute.length, 10);
   });
+
+  it('forgets a series once the retention has taken all its rows, and makes it again if its replica comes back', async () => {
+    const repo = await filled(5);
+    // Replica 2 was sampled once, long ago; the others are still sampled.
+    await repo.write(T0 - 7200, [replica(2, 0.25)], []);
+    await repo.rollUp(T0 + 5 * 60 + 30, 20);
+    const before = (await repo.replicaSeries({ project: 'lab' })).map((s) => s.replica);
+    assert.deepEqual(before, [0, 1, 2]);
+    await repo.prune({ raw: T0 - 3600, '1m': T0 - 3600, '1h': T0 - 3600 }, () => Promise.resolve());
+    assert.deepEqual((await repo.replicaSeries({ project: 'lab' })).map((s) => s.replica), [0, 1], 'the series with no rows left is gone');
+    assert.deepEqual((await repo.nodeSeries()).map((s) => s.node), ['n1'], 'the node is still sampled');
+
+    await repo.write(T0 + 600, [replica(2, 0.75)], []);
+    const back = await repo.recent({ project: 'lab', instance: 'web', component: 'main', replica: 2 }, 'cpu_cores', T0 + 590);
+    assert.deepEqual(back.map((r) => r.value), [0.75]);
+  });
 });

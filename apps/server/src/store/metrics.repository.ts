@@ -245,8 +245,8 @@ export class MetricsRepository {
 
   /**
    * Deletes rows older than each tier's cutoff (unix s), one series at a time, yielding between
-   * turns so requests interleave; never deletes raw or minute rows not yet rolled up. Answers
-   * the number of rows deleted.
+   * turns so requests interleave; never deletes raw or minute rows not yet rolled up; deletes a
+   * series left with no rows. Answers the number of sample rows deleted.
    */
   async prune(cutoff: Record<Tier, number>, yieldTurn: () => Promise<void>): Promise<number> {
     let deleted = 0;
@@ -264,6 +264,15 @@ export class MetricsRepository {
             const result = await this.db.executeQuery(CompiledQuery.raw(`DELETE FROM ${table} WHERE series = ? AND t < ?`, [id, before]));
             deleted += Number(result.numAffectedRows ?? 0);
           }
+          // A series with nothing left in any tier (a replica gone for longer than the
+          // retention) goes too; it is made again if the replica comes back. Its cached id is
+          // forgotten first: a write in between finds the series again (or makes it anew).
+          const empty = [family.raw, family.minute, family.hour].map((table) => `NOT EXISTS (SELECT 1 FROM ${table} WHERE series = ?)`).join(' AND ');
+          const [check] = await run<{ empty: number }>(this.db, `SELECT ${empty} AS empty`, [id, id, id]);
+          if (!check?.empty) continue;
+          const cache = family.kind === 'replica' ? this.replicaIds : this.nodeIds;
+          for (const [key, cached] of cache) if (cached === id) cache.delete(key);
+          await run(this.db, `DELETE FROM ${seriesTable} WHERE id = ? AND ${empty}`, [id, id, id, id]);
         }
         await yieldTurn();
       }
