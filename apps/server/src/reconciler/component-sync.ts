@@ -183,7 +183,8 @@ export class ComponentSync {
 
   /**
    * Starts an exited replica of the current spec: at once when its instance was stopped on
-   * request, else as a restart once its back-off allows. Answers how long is left to wait (0: done).
+   * request or it never ran, else as a restart once its back-off allows. Answers how long is
+   * left to wait (0: done).
    */
   private async startExited(instance: InstanceRecord, o: ObservedReplica, restartCounts: Map<string, number>): Promise<number> {
     const key = slotKey(o.component, o.index);
@@ -195,6 +196,12 @@ export class ComponentSync {
       await this.runtime.startReplica(o.id);
       this.stoppedOnRequest.delete(o.id);
       await this.events.record('replica.started', { ...where, message: `replica ${key} started again`, data });
+      return 0;
+    }
+    if (o.state === 'created' && o.startedAt === null) {
+      // Created but never started (the control plane stopped between the two): a start, not a restart.
+      await this.runtime.startReplica(o.id);
+      await this.events.record('replica.started', { ...where, message: `replica ${key} started (it had been created, not yet started)`, data });
       return 0;
     }
     const plan = this.backoff.plan(`${instance.id}/${key}`, o);

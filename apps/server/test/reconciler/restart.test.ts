@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import Docker from 'dockerode';
 import { GureumClient } from '@gureum/contract';
 import { busyboxApp, freePort, REPO_ROOT, removeProjects, spawnGureum, tempDir, uniqueName, waitFor } from '../support/harness.js';
 import { allRunning, containersOf, docker, eventsOf, inspect, waitForInstance } from './support.js';
@@ -115,5 +116,41 @@ describe('a control plane killed with SIGKILL and started again', () => {
     for (const r of done.replicas) assert.ok((await inspect(r.containerId!)).Config.Env.includes('ROUND=2'), `replica ${r.index} runs the new spec`);
     assert.equal((await containersOf(project, 'web')).length, 6, 'no duplicate and no old container');
     assert.equal((await eventsOf(client, project, 'web', 'replica.restarted')).length, 0, 'replacing is not restarting');
+  });
+
+  it('starts a replica it had created but not started when killed: a start, not a restart', async () => {
+    const running = await waitForInstance(client, project, 'web', allRunning(6), 'web to run');
+    const slot = running.replicas.find((r) => r.index === 5)!;
+    await killGureum();
+    // What a kill between "create" and "start" leaves: the slot's container, created, never started.
+    const engine = new Docker();
+    const info = await engine.getContainer(slot.containerId!).inspect();
+    await engine.getContainer(info.Id).remove({ force: true });
+    const [network, endpoint] = Object.entries(info.NetworkSettings.Networks)[0]!;
+    const created = await engine.createContainer({
+      name: info.Name.replace(/^\//, ''),
+      Image: info.Config.Image,
+      Entrypoint: info.Config.Entrypoint,
+      Cmd: info.Config.Cmd,
+      User: info.Config.User,
+      WorkingDir: info.Config.WorkingDir,
+      Env: info.Config.Env,
+      Labels: info.Config.Labels,
+      HostConfig: info.HostConfig,
+      NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: (endpoint.Aliases as string[] | null) ?? [] } } },
+    });
+    assert.equal((await inspect(created.id)).State.Status, 'created');
+    const restartedAt = new Date().toISOString();
+    await launchGureum();
+
+    const done = await waitForInstance(client, project, 'web', (i) => i.observedAt! > restartedAt && allRunning(6)(i), 'web to run its 6 replicas again');
+    const adopted = done.replicas.find((r) => r.index === 5)!;
+    assert.equal(adopted.containerId, created.id, 'the created container was started, not replaced');
+    assert.equal(adopted.restartCount, 0, 'starting it is no restart');
+    const churn = (await eventsOf(client, project, 'web')).filter((e) => e.time > restartedAt && e.type.startsWith('replica.'));
+    assert.deepEqual(
+      churn.map((e) => e.type),
+      ['replica.started'],
+    );
   });
 });
