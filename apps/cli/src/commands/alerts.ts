@@ -31,7 +31,8 @@ const deliveryColumns: Column<Delivery>[] = [
 ];
 
 const firingColumns: Column<FiringAlert>[] = [
-  { header: 'PROJECT', value: (f) => f.project },
+  { header: 'PROJECT', value: (f) => f.project ?? '-' },
+  { header: 'NODE', value: (f) => f.node ?? '-' },
   { header: 'RULE', value: (f) => f.rule },
   { header: 'SERIES', value: (f) => f.key },
   { header: 'CONDITION', value: condition },

@@ -8,7 +8,7 @@ import { Store } from '../../store/store.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import { AlertService } from './alert.service.js';
 import { EventService } from '../core/event.service.js';
-import type { MetricsReader, ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
+import type { MetricsReader, NodeFigure, ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
 import { ProjectService } from '../identity/project.service.js';
 import { SecretBox } from '../core/secret-box.js';
 import { WebhookSender, type WebhookPayload } from './webhook-sender.js';
@@ -20,6 +20,9 @@ class FakeMetricsReader implements MetricsReader {
   recent(selector: ReplicaSelector, metric: ReplicaMetric, windowMs: number): Promise<ReplicaFigure[]> {
     this.reads.push({ selector, metric, windowMs });
     return Promise.resolve(this.figures.filter((f) => f.project === selector.project && (selector.instance === undefined || f.instance === selector.instance)));
+  }
+  recentNodes(): Promise<NodeFigure[]> {
+    return Promise.resolve([]);
   }
 }
 
