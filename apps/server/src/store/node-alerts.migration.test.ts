@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import { AlertRepository } from './alert.repository.js';
-import { migrate, migrations } from './migrations.js';
-import type { Database } from './tables.js';
+import { databaseBefore } from './migration-kit.js';
+import { migrate } from './migrations.js';
 
 const T = '2026-01-01T00:00:00.000Z';
 
 describe('migration 7: node rules share the alert tables (real SQLite)', () => {
   it('keeps the project rules, series and deliveries a database holds, takes node rules, and still drops a deleted project’s rules', async () => {
-    const sqlite = new SqliteDatabase(':memory:');
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     // The database as migration 6 left it, with one firing rule that has a delivery.
-    await sql`CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`.execute(db);
-    for (const m of migrations.filter((x) => x.id < 7)) {
-      for (const statement of m.statements) await sql.raw(statement).execute(db);
-      await db.insertInto('schema_migrations').values({ id: m.id, name: m.name, applied_at: T }).execute();
-    }
+    const db = await databaseBefore(7, T);
     await sql.raw(`INSERT INTO projects (name, created_at) VALUES ('lab', '${T}')`).execute(db);
     const repo = new AlertRepository(db);
     const rule = { project: 'lab', name: 'hot', metric: 'cpu_cores', agg: 'avg', scope: 'project', target: null, comparison: '>', threshold: 1, windowSeconds: 60, forSeconds: 0, webhookUrl: 'http://127.0.0.1:9/h', webhookSecretSealed: 'sealed', enabled: true, evaluatedAt: null, createdAt: T, updatedAt: T } as const;
