@@ -5,6 +5,7 @@ import { bashCompletion, zshCompletion } from './completion.js';
 import { UsageError } from './errors.js';
 import type { Session } from './session.js';
 import { registerAlerts } from './commands/alerts.js';
+import { registerNodeAlerts } from './commands/node-alerts.js';
 import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerAutoscale } from './commands/autoscale.js';
@@ -67,6 +68,7 @@ export function buildProgram(session: Session): Command {
   registerMetrics(program, session);
   registerAutoscale(program, session);
   registerAlerts(program, session);
+  registerNodeAlerts(program, session);
   registerEvents(program, session);
   registerVolumes(program, session);
   registerSecrets(program, session);

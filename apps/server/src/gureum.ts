@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, type Config } from './config.js';
 import { AlertEvaluator } from './domain/alerts/alert-evaluator.js';
 import { AlertService } from './domain/alerts/alert.service.js';
+import { NodeAlertService } from './domain/alerts/node-alert.service.js';
 import { AppService } from './domain/catalog/app.service.js';
 import { AuditService } from './domain/identity/audit.service.js';
 import { AuthService } from './domain/identity/auth.service.js';
@@ -131,6 +132,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     metrics,
     telemetry,
     alerts: new AlertService(store, projects, secretBox, events),
+    nodeAlerts: new NodeAlertService(store, secretBox, events),
     autoscale,
     runtime,
     store,

@@ -6,8 +6,8 @@ import { UsageError } from '../errors.js';
 import { formatAge, printItem, printList, renderFields, renderTable, type Color, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 
-const stateColor = (state: AlertState): Color | undefined => (state === 'firing' ? 'red' : state === 'pending' ? 'yellow' : undefined);
-const condition = (r: { metric: string; comparison: string; threshold: number }) => `${r.metric} ${r.comparison} ${r.threshold}`;
+export const stateColor = (state: AlertState): Color | undefined => (state === 'firing' ? 'red' : state === 'pending' ? 'yellow' : undefined);
+export const condition = (r: { metric: string; comparison: string; threshold: number }) => `${r.metric} ${r.comparison} ${r.threshold}`;
 const watched = (r: AlertRule) => (r.target === null ? r.scope : `${r.scope} ${r.target}`);
 
 const columns: Column<AlertRule>[] = [
@@ -20,7 +20,7 @@ const columns: Column<AlertRule>[] = [
   { header: 'WEBHOOK', value: (r) => r.webhook?.url ?? '-' },
 ];
 
-const deliveryColumns: Column<Delivery>[] = [
+export const deliveryColumns: Column<Delivery>[] = [
   { header: 'ID', value: (d) => String(d.id) },
   { header: 'EVENT', value: (d) => d.event },
   { header: 'SERIES', value: (d) => d.key },
@@ -31,7 +31,8 @@ const deliveryColumns: Column<Delivery>[] = [
 ];
 
 const firingColumns: Column<FiringAlert>[] = [
-  { header: 'PROJECT', value: (f) => f.project },
+  { header: 'PROJECT', value: (f) => f.project ?? '-' },
+  { header: 'NODE', value: (f) => f.node ?? '-' },
   { header: 'RULE', value: (f) => f.rule },
   { header: 'SERIES', value: (f) => f.key },
   { header: 'CONDITION', value: condition },
@@ -39,13 +40,34 @@ const firingColumns: Column<FiringAlert>[] = [
   { header: 'SINCE', value: (f) => formatAge(f.since) },
 ];
 
+/**
+ * A rule as the CLI assembles it from a file and flags, project or node rule alike (the API
+ * checks the fields).
+ */
+export interface LooseRule {
+  name?: string;
+  metric?: string;
+  agg?: string;
+  scope?: string;
+  target?: string;
+  node?: string;
+  comparison?: string;
+  threshold?: number;
+  windowSeconds?: number;
+  forSeconds?: number;
+  webhook?: { url: string; secret?: string } | null;
+  enabled?: boolean;
+}
+
 /** The flags `create` and `update` share. */
-interface RuleFlags {
+export interface RuleFlags {
   file?: string;
   metric?: string;
   agg?: string;
   scope?: string;
   target?: string;
+  /** node rules only */
+  node?: string;
   when?: string;
   window?: string;
   for?: string;
@@ -53,36 +75,39 @@ interface RuleFlags {
   disabled?: boolean;
 }
 
-interface CreateOptions extends OutputOptions, RuleFlags {
+export interface CreateOptions extends OutputOptions, RuleFlags {
   project?: string;
   webhook?: string;
 }
 
-interface UpdateOptions extends OutputOptions, RuleFlags {
+export interface UpdateOptions extends OutputOptions, RuleFlags {
   project?: string;
   /** false: --no-webhook */
   webhook?: string | false;
   enabled?: boolean;
   rotateSecret?: boolean;
+  /** node rules only: watch every node again */
+  everyNode?: boolean;
 }
 
 /** The rule object a -f file holds. */
-function readRuleFile(file: string): Partial<AlertRuleCreate> {
+function readRuleFile(file: string): LooseRule {
   const doc = readDocument(file);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${file} does not hold an alert rule object`);
   return doc; // its fields are checked by the API
 }
 
 /** Lays the condition and scope flags given over `rule`. */
-function applyRuleFlags(rule: Partial<AlertRuleCreate>, opts: RuleFlags): void {
-  if (opts.metric !== undefined) rule.metric = opts.metric as AlertRuleCreate['metric'];
-  if (opts.agg !== undefined) rule.agg = opts.agg as AlertRuleCreate['agg'];
-  if (opts.scope !== undefined) rule.scope = opts.scope as AlertRuleCreate['scope'];
+function applyRuleFlags(rule: LooseRule, opts: RuleFlags): void {
+  if (opts.metric !== undefined) rule.metric = opts.metric;
+  if (opts.agg !== undefined) rule.agg = opts.agg;
+  if (opts.scope !== undefined) rule.scope = opts.scope;
   if (opts.target !== undefined) rule.target = opts.target;
+  if (opts.node !== undefined) rule.node = opts.node;
   if (opts.when !== undefined) {
     const m = /^\s*(>=|<=|>|<)\s*(\S+)\s*$/.exec(opts.when);
     if (!m) throw new UsageError(`--when must be a comparison and a threshold such as ">0.8" or "<= 1000000", not ${JSON.stringify(opts.when)}`);
-    rule.comparison = m[1] as AlertRuleCreate['comparison'];
+    rule.comparison = m[1];
     rule.threshold = parseNumber(m[2]!, '--when threshold');
   }
   if (opts.window !== undefined) rule.windowSeconds = parseSeconds(opts.window, '--window');
@@ -91,8 +116,8 @@ function applyRuleFlags(rule: Partial<AlertRuleCreate>, opts: RuleFlags): void {
 }
 
 /** The rule a `create` sends: the file's, with the flags given over it. */
-export function alertRuleOf(name: string | undefined, opts: CreateOptions): Partial<AlertRuleCreate> {
-  const rule = opts.file !== undefined ? { ...readRuleFile(opts.file) } : {};
+export function alertRuleOf(name: string | undefined, opts: CreateOptions): LooseRule {
+  const rule: LooseRule = opts.file !== undefined ? { ...readRuleFile(opts.file) } : {};
   if (name !== undefined) rule.name = name;
   if (rule.name === undefined) throw new UsageError('give the rule a NAME (or name: in the file)');
   applyRuleFlags(rule, opts);
@@ -108,16 +133,29 @@ export const generateWebhookSecret = (): string => randomBytes(24).toString('bas
  * fields, then the flags given. The webhook keeps its secret unless one is given or rotated.
  */
 export function alertRuleUpdateOf(current: AlertRule, opts: UpdateOptions, newSecret: () => string = generateWebhookSecret): AlertRuleUpdate {
-  const changes = ['file', 'metric', 'agg', 'scope', 'target', 'when', 'window', 'for', 'webhook', 'webhookSecret', 'rotateSecret', 'enabled', 'disabled'] as const;
-  if (!changes.some((k) => opts[k] !== undefined)) throw new UsageError('nothing to change: give the flags of what changes (see gureum alerts update --help)');
+  const fields: LooseRule = { metric: current.metric, agg: current.agg, scope: current.scope, ...(current.target !== null && { target: current.target }) };
+  const rule = ruleUpdateOf(current, fields, opts, 'alerts', newSecret);
+  // A rule on the whole project has no target: one left from an earlier scope would be refused.
+  if (rule.scope === 'project' && opts.target === undefined) delete rule.target;
+  return rule as AlertRuleUpdate;
+}
+
+/** What `ruleUpdateOf` keeps of any rule, project or node. */
+type CurrentRule = Pick<AlertRule, 'name' | 'comparison' | 'threshold' | 'windowSeconds' | 'forSeconds' | 'webhook' | 'enabled'>;
+
+/**
+ * The whole rule an `update` sends (PUT replaces a rule), for project and node rules: the
+ * current rule (its common fields and `kept`, the kind's own), then the file's fields, then the
+ * flags given. The webhook keeps its secret unless one is given or rotated.
+ */
+export function ruleUpdateOf(current: CurrentRule, kept: LooseRule, opts: UpdateOptions, group: string, newSecret: () => string = generateWebhookSecret): LooseRule {
+  const changes = ['file', 'metric', 'agg', 'scope', 'target', 'node', 'when', 'window', 'for', 'webhook', 'webhookSecret', 'rotateSecret', 'enabled', 'disabled', 'everyNode'] as const;
+  if (!changes.some((k) => opts[k] !== undefined)) throw new UsageError(`nothing to change: give the flags of what changes (see gureum ${group} update --help)`);
   if (opts.enabled && opts.disabled) throw new UsageError('--enabled and --disabled contradict each other');
   if (opts.rotateSecret && opts.webhookSecret !== undefined) throw new UsageError('--rotate-secret makes a new secret: leave out --webhook-secret');
   if (opts.webhook === false && (opts.webhookSecret !== undefined || opts.rotateSecret)) throw new UsageError('--no-webhook removes the webhook and its secret: leave out --webhook-secret and --rotate-secret');
-  const rule: Partial<AlertRuleCreate> = {
-    metric: current.metric,
-    agg: current.agg,
-    scope: current.scope,
-    ...(current.target !== null && { target: current.target }),
+  const rule: LooseRule = {
+    ...kept,
     comparison: current.comparison,
     threshold: current.threshold,
     windowSeconds: current.windowSeconds,
@@ -131,8 +169,6 @@ export function alertRuleUpdateOf(current: AlertRule, opts: UpdateOptions, newSe
     Object.assign(rule, fields);
   }
   applyRuleFlags(rule, opts);
-  // A rule on the whole project has no target: one left from an earlier scope would be refused.
-  if (rule.scope === 'project' && opts.target === undefined) delete rule.target;
   if (opts.enabled) rule.enabled = true;
   if (opts.webhook === false) rule.webhook = null;
   else if (opts.webhook !== undefined) rule.webhook = { url: opts.webhook };
@@ -141,18 +177,23 @@ export function alertRuleUpdateOf(current: AlertRule, opts: UpdateOptions, newSe
     if (!rule.webhook) throw new UsageError(`alert rule ${current.name} has no webhook to sign for: give --webhook URL`);
     rule.webhook = { ...rule.webhook, secret };
   }
-  return rule as AlertRuleUpdate;
+  return rule;
 }
 
 /** "webhook signing secret (shown only now)", when the answer carries one. */
-const secretNote = (r: AlertRuleCreated) => (r.webhookSecret === null ? '' : `webhook signing secret (shown only now):\n${r.webhookSecret}\n`);
+export const secretNote = (r: Pick<AlertRuleCreated, 'webhookSecret'>) => (r.webhookSecret === null ? '' : `webhook signing secret (shown only now):\n${r.webhookSecret}\n`);
 
 function describeRule(r: AlertRule): string {
+  return describeWith(r, `${r.agg} ${condition(r)}`, ['scope', watched(r)]);
+}
+
+/** `show` of any rule: its fields (the condition and what it watches as its kind says them) and its series. */
+export function describeWith(r: CurrentRule & Pick<AlertRule, 'state' | 'series' | 'evaluatedAt' | 'createdAt'>, cond: string, watching: [string, string]): string {
   const fields = renderFields([
     ['name', r.name],
     ['state', r.enabled ? r.state : 'disabled'],
-    ['condition', `${r.agg} ${condition(r)} over ${r.windowSeconds}s, for ${r.forSeconds}s`],
-    ['scope', watched(r)],
+    ['condition', `${cond} over ${r.windowSeconds}s, for ${r.forSeconds}s`],
+    watching,
     ['webhook', r.webhook?.url ?? '-'],
     ['evaluated', r.evaluatedAt ?? 'not yet'],
     ['created', r.createdAt],
@@ -163,6 +204,42 @@ function describeRule(r: AlertRule): string {
 }
 
 type Opts = OutputOptions & { project?: string };
+
+const REPLICA_METRICS = 'what to watch, e.g. cpu_cores, memory_bytes';
+const replicaOptions = (cmd: Command): Command =>
+  cmd
+    .option('--agg <agg>', 'how replicas combine: avg, max, min, sum')
+    .option('--scope <scope>', 'project, instance, component or replica')
+    .option('--target <target>', 'INSTANCE, or INSTANCE/COMPONENT (not for scope project)');
+
+/**
+ * The options of a rule's `create` or `update` (project and node rules alike); `own` adds
+ * those of the rule's kind after --metric.
+ */
+export function ruleOptions(cmd: Command, verb: 'create' | 'update', metricHelp: string, own: (cmd: Command) => Command): Command {
+  const create = verb === 'create';
+  own(
+    cmd
+      .option('-f, --file <file>', create ? 'the rule from YAML or JSON ("-": stdin); flags override it' : 'fields from YAML or JSON ("-": stdin) over the current rule; flags override it')
+      .option('-m, --metric <metric>', metricHelp),
+  )
+    .option('--when <condition>', 'comparison and threshold, e.g. ">0.8"')
+    .option('--window <duration>', create ? 'samples averaged over this window (default 60s)' : 'samples averaged over this window')
+    .option('--for <duration>', create ? 'pending this long before firing (default 0)' : 'pending this long before firing');
+  if (create) {
+    return cmd
+      .option('--webhook <url>', 'POST firing and resolved alerts here, signed')
+      .option('--webhook-secret <secret>', 'the signing key (default: generated, shown once)')
+      .option('--disabled', 'create it switched off');
+  }
+  return cmd
+    .option('--webhook <url>', 'POST firing and resolved alerts here (the secret stays)')
+    .option('--no-webhook', 'remove the webhook')
+    .option('--webhook-secret <secret>', 'a new signing key')
+    .option('--rotate-secret', 'a new random signing key, shown once')
+    .option('--enabled', 'switch the rule on')
+    .option('--disabled', 'switch the rule off');
+}
 
 /** `gureum alerts ls|create|update|show|rm|deliveries|firing`: alert rules of a project. */
 export function registerAlerts(program: Command, session: Session): void {
@@ -175,21 +252,15 @@ export function registerAlerts(program: Command, session: Session): void {
 
   const create = withOutput(
     withProject(
-      alerts
+      ruleOptions(
+        alerts
         .command('create')
         .summary('create an alert rule; a webhook’s signing secret is shown once')
-        .argument('[name]', 'rule name (or name: in the file)')
-        .option('-f, --file <file>', 'the rule from YAML or JSON ("-": stdin); flags override it')
-        .option('-m, --metric <metric>', 'what to watch, e.g. cpu_cores, memory_bytes')
-        .option('--agg <agg>', 'how replicas combine: avg, max, min, sum')
-        .option('--scope <scope>', 'project, instance, component or replica')
-        .option('--target <target>', 'INSTANCE, or INSTANCE/COMPONENT (not for scope project)')
-        .option('--when <condition>', 'comparison and threshold, e.g. ">0.8"')
-        .option('--window <duration>', 'samples averaged over this window (default 60s)')
-        .option('--for <duration>', 'pending this long before firing (default 0)')
-        .option('--webhook <url>', 'POST firing and resolved alerts here, signed')
-        .option('--webhook-secret <secret>', 'the signing key (default: generated, shown once)')
-        .option('--disabled', 'create it switched off'),
+        .argument('[name]', 'rule name (or name: in the file)'),
+      'create',
+      REPLICA_METRICS,
+      replicaOptions,
+      ),
     ),
   ).action(async (name: string | undefined, opts: CreateOptions) => {
     const created = await session.client().call('createAlertRule', { params: { project: session.project(opts.project) }, body: alertRuleOf(name, opts) as AlertRuleCreate });
@@ -203,24 +274,15 @@ export function registerAlerts(program: Command, session: Session): void {
 
   const update = withOutput(
     withProject(
-      alerts
+      ruleOptions(
+        alerts
         .command('update')
         .summary('change an alert rule: the flags given replace those fields, the rest stays')
-        .argument('<name>')
-        .option('-f, --file <file>', 'fields from YAML or JSON ("-": stdin) over the current rule; flags override it')
-        .option('-m, --metric <metric>', 'what to watch, e.g. cpu_cores, memory_bytes')
-        .option('--agg <agg>', 'how replicas combine: avg, max, min, sum')
-        .option('--scope <scope>', 'project, instance, component or replica')
-        .option('--target <target>', 'INSTANCE, or INSTANCE/COMPONENT (not for scope project)')
-        .option('--when <condition>', 'comparison and threshold, e.g. ">0.8"')
-        .option('--window <duration>', 'samples averaged over this window')
-        .option('--for <duration>', 'pending this long before firing')
-        .option('--webhook <url>', 'POST firing and resolved alerts here (the secret stays)')
-        .option('--no-webhook', 'remove the webhook')
-        .option('--webhook-secret <secret>', 'a new signing key')
-        .option('--rotate-secret', 'a new random signing key, shown once')
-        .option('--enabled', 'switch the rule on')
-        .option('--disabled', 'switch the rule off'),
+        .argument('<name>'),
+      'update',
+      REPLICA_METRICS,
+      replicaOptions,
+      ),
     ),
   ).action(async (name: string, opts: UpdateOptions) => {
     const project = session.project(opts.project);
@@ -253,8 +315,8 @@ export function registerAlerts(program: Command, session: Session): void {
   });
   examples(deliveries, ['gureum alerts deliveries hot', 'gureum alerts deliveries hot -o json']);
 
-  const firing = withOutput(alerts.command('firing').summary('firing alerts across all projects (admin)')).action(async (opts: OutputOptions) => {
-    printList(await session.client().call('listFiringAlerts', {}), firingColumns, opts, (f) => `${f.project}/${f.rule}/${f.key}`);
+  const firing = withOutput(alerts.command('firing').summary('firing alerts across all projects and nodes (admin)')).action(async (opts: OutputOptions) => {
+    printList(await session.client().call('listFiringAlerts', {}), firingColumns, opts, (f) => `${f.project ?? ''}/${f.rule}/${f.key}`);
   });
   examples(firing, ['gureum alerts firing']);
 }

@@ -9,7 +9,8 @@ import { Table, type Column } from '../ui/table.js';
 import { alertEvent } from './alerts-bits.js';
 
 const columns: Column<FiringAlert>[] = [
-  { header: 'Project', cell: (a) => <Link to={`/projects/${encodeURIComponent(a.project)}/alerts`}>{a.project}</Link> },
+  { header: 'Project', cell: (a) => (a.project === null ? '–' : <Link to={`/projects/${encodeURIComponent(a.project)}/alerts`}>{a.project}</Link>) },
+  { header: 'Node', cell: (a) => (a.node === null ? '–' : <Link to="/nodes">{a.node}</Link>) },
   { header: 'Rule', cell: (a) => a.rule },
   { header: 'Series', cell: (a) => <span className="mono">{a.key}</span> },
   { header: 'Value', cell: (a) => <span className="mono">{`${a.metric} ${a.value ?? '–'} ${a.comparison} ${a.threshold}`}</span> },
@@ -21,12 +22,12 @@ export default function FiringAlertsPage() {
   const list = useApi((c) => c.call('listFiringAlerts', {}), [], { liveOn: alertEvent() });
   return (
     <>
-      <PageHeader title="Firing alerts" subtitle="Alerts firing now, across every project" />
+      <PageHeader title="Firing alerts" subtitle="Alerts firing now, across every project and node" />
       <ErrorBanner error={list.error} onRetry={list.reload} />
       {list.data === undefined ? (
         list.error === undefined && <Loading what="Loading firing alerts" />
       ) : (
-        <Table caption="Firing alerts" columns={columns} rows={list.data} rowKey={(a) => `${a.project}/${a.rule}/${a.key}`} empty="Nothing is firing." />
+        <Table caption="Firing alerts" columns={columns} rows={list.data} rowKey={(a) => `${a.project ?? ''}/${a.rule}/${a.key}`} empty="Nothing is firing." />
       )}
     </>
   );

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AlertRuleCreate, type AlertRule } from '@gureum/contract';
-import { alertBody, describeRule, EMPTY_ALERT_FORM, formOfRule } from './alerts.form.js';
+import { alertBody, describeRule, EMPTY_ALERT_FORM, EMPTY_NODE_ALERT_FORM, formOfRule, nodeAlertBody } from './alerts.form.js';
 
 const messageOf = (input: unknown, field: string) => {
   const r = AlertRuleCreate.safeParse(input);
@@ -84,5 +84,22 @@ describe('alert rule in words', () => {
     const base = { agg: 'avg', metric: 'cpu_cores', comparison: '>', threshold: 0.8, windowSeconds: 60 } as const;
     assert.equal(describeRule({ ...base, scope: 'project', target: null, forSeconds: 0 }), 'avg cpu_cores of the project > 0.8 over 60 s');
     assert.equal(describeRule({ ...base, scope: 'component', target: 'web/api', forSeconds: 120 }), 'avg cpu_cores of component web/api > 0.8 over 60 s for 120 s');
+  });
+});
+
+describe('node alert rule form', () => {
+  it('builds the create body: no node means every node, the webhook as for project rules', () => {
+    const checked = nodeAlertBody({ ...EMPTY_NODE_ALERT_FORM, name: 'disk', threshold: '85', webhookUrl: ' https://hooks.lab/x ' });
+    assert.ok(checked.ok);
+    assert.deepEqual(checked.body, { name: 'disk', metric: 'node_disk_used_percent', comparison: '>', threshold: 85, windowSeconds: 60, forSeconds: 0, webhook: { url: 'https://hooks.lab/x' }, enabled: true });
+    const one = nodeAlertBody({ ...EMPTY_NODE_ALERT_FORM, name: 'load', metric: 'node_load1', node: 'gpu-1 ' });
+    assert.ok(one.ok);
+    assert.equal(one.body.node, 'gpu-1');
+  });
+
+  it('refuses an unknown metric, a negative window and a threshold that is no number', () => {
+    const checked = nodeAlertBody({ ...EMPTY_NODE_ALERT_FORM, name: 'x', metric: 'node_gpu_percent', windowSeconds: '-5', threshold: 'lots' });
+    assert.ok(!checked.ok);
+    assert.deepEqual(Object.keys(checked.errors).sort(), ['metric', 'threshold', 'windowSeconds']);
   });
 });

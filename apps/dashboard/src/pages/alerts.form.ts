@@ -1,4 +1,4 @@
-import { AlertRuleCreate, AlertRuleUpdate, DNS_LABEL, type AlertRule, type ReplicaMetric } from '@gureum/contract';
+import { AlertRuleCreate, AlertRuleUpdate, DNS_LABEL, NodeAlertRuleCreate, type AlertRule, type ReplicaMetric } from '@gureum/contract';
 import { checkForm, numberOf, type CheckedForm } from '../ui/check-form.js';
 
 /** What updateAlertRule is sent. */
@@ -74,19 +74,27 @@ export function alertBody(form: AlertForm, mode: 'create'): CheckedForm<AlertRul
 export function alertBody(form: AlertForm, mode: 'edit'): CheckedForm<AlertRuleUpdateBody>;
 export function alertBody(form: AlertForm, mode: 'create' | 'edit'): CheckedForm<AlertRuleCreate | AlertRuleUpdateBody> {
   const errors: FieldErrors = {};
-  const threshold = numberOf(form.threshold, 'threshold', errors, true);
-  const windowSeconds = numberOf(form.windowSeconds, 'windowSeconds', errors, false);
-  const forSeconds = numberOf(form.forSeconds, 'forSeconds', errors, false);
   const target = form.target.trim();
   if (form.scope !== 'project' && !targetFits(form.scope, target)) errors.target = `scope ${form.scope} needs target = ${TARGET_HINTS[form.scope] ?? 'a target'}`;
-  const url = form.webhookUrl.trim();
-  const secret = form.webhookSecret.trim();
   const input = {
     ...(mode === 'create' && { name: form.name.trim() }),
     metric: form.metric,
     agg: form.agg,
     scope: form.scope,
     ...(form.scope !== 'project' && target !== '' && { target }),
+    ...conditionOf(form, errors),
+  };
+  return checkForm(mode === 'create' ? AlertRuleCreate : AlertRuleUpdate, input, errors);
+}
+
+/** The fields every rule has (project or node), from the inputs; numbers not typed as numbers go in `errors`. */
+function conditionOf(form: Pick<AlertForm, 'comparison' | 'threshold' | 'windowSeconds' | 'forSeconds' | 'webhookUrl' | 'webhookSecret' | 'enabled'>, errors: FieldErrors) {
+  const threshold = numberOf(form.threshold, 'threshold', errors, true);
+  const windowSeconds = numberOf(form.windowSeconds, 'windowSeconds', errors, false);
+  const forSeconds = numberOf(form.forSeconds, 'forSeconds', errors, false);
+  const url = form.webhookUrl.trim();
+  const secret = form.webhookSecret.trim();
+  return {
     comparison: form.comparison,
     threshold,
     ...(windowSeconds !== undefined && { windowSeconds }),
@@ -94,7 +102,19 @@ export function alertBody(form: AlertForm, mode: 'create' | 'edit'): CheckedForm
     webhook: url === '' ? null : { url, ...(secret !== '' && { secret }) },
     enabled: form.enabled,
   };
-  return checkForm(mode === 'create' ? AlertRuleCreate : AlertRuleUpdate, input, errors);
+}
+
+/** A node rule form: the rule form's fields, with a node (empty: every node) in place of scope and target. */
+export type NodeAlertForm = Omit<AlertForm, 'agg' | 'scope' | 'target'> & { node: string };
+
+export const EMPTY_NODE_ALERT_FORM: NodeAlertForm = { ...EMPTY_ALERT_FORM, metric: 'node_disk_used_percent', threshold: '90', node: '' };
+
+/** createNodeAlertRule's body from a node rule form, checked with the contract's schema. */
+export function nodeAlertBody(form: NodeAlertForm): CheckedForm<NodeAlertRuleCreate> {
+  const errors: FieldErrors = {};
+  const node = form.node.trim();
+  const input = { name: form.name.trim(), metric: form.metric, ...(node !== '' && { node }), ...conditionOf(form, errors) };
+  return checkForm(NodeAlertRuleCreate, input, errors);
 }
 
 /** The form of an existing rule, for editing it (its webhook secret is never answered). */

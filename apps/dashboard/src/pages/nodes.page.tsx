@@ -8,6 +8,8 @@ import { ErrorBanner } from '../ui/error-banner.js';
 import { Loading } from '../ui/status.js';
 import { Table, type Column } from '../ui/table.js';
 import { nodeRows, type NodeRow } from './nodes.logic.js';
+import { NodeAlertsPanel } from './node-alerts-panel.js';
+import { useSession } from '../app/session.js';
 
 /** Node samples arrive every few seconds; the table follows at this pace. */
 const SAMPLE_EVERY_MS = 10_000;
@@ -45,6 +47,7 @@ const columns: Column<NodeRow>[] = [
 export default function NodesPage() {
   const nodes = useApi((c) => c.call('listNodes', {}), [], { liveOn: engineEvent });
   const samples = useApi((c) => c.call('latestNodeMetrics', {}), [], { everyMs: SAMPLE_EVERY_MS });
+  const { whoami } = useSession();
   const rows = nodes.data ? nodeRows(nodes.data, samples.data ?? null) : undefined;
   return (
     <>
@@ -60,6 +63,7 @@ export default function NodesPage() {
       ) : (
         <Table caption="Nodes" columns={columns} rows={rows} rowKey={(n) => n.name} empty="No nodes answer. Is the container engine running?" />
       )}
+      {whoami.user.admin && <NodeAlertsPanel />}
     </>
   );
 }

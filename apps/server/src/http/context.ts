@@ -1,4 +1,5 @@
 import type { AlertService } from '../domain/alerts/alert.service.js';
+import type { NodeAlertService } from '../domain/alerts/node-alert.service.js';
 import type { AppService } from '../domain/catalog/app.service.js';
 import type { Principal } from '../domain/identity/access.js';
 import type { AuditService } from '../domain/identity/audit.service.js';
@@ -37,6 +38,7 @@ export interface Services {
   metrics: MetricsService;
   telemetry: Telemetry;
   alerts: AlertService;
+  nodeAlerts: NodeAlertService;
   autoscale: AutoscaleService;
   runtime: Runtime;
   store: Store;

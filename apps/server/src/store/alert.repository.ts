@@ -1,13 +1,18 @@
-import type { Comparison, MetricAgg, ReplicaMetric } from '@gureum/contract';
+import type { Comparison, MetricAgg } from '@gureum/contract';
 import type { Kysely, Selectable } from 'kysely';
 import type { AlertRuleRecord, AlertScope, AlertSeriesRecord, DeliveryRecord } from '../domain/alerts/alert-records.js';
-import type { AlertDeliveriesTable, AlertRulesTable, Database } from './tables.js';
+import type { AlertDeliveriesTable, AlertRulesTable, AlertSeriesTable, Database } from './tables.js';
+
+// Node rules have no project: they are stored under '' (no project is named so), see migration 7.
+const NO_PROJECT = '';
+const own = (project: string | null): string => project ?? NO_PROJECT;
+const ownerOf = (stored: string): string | null => (stored === NO_PROJECT ? null : stored);
 
 function toRule(r: Selectable<AlertRulesTable>): AlertRuleRecord {
   return {
-    project: r.project,
+    project: ownerOf(r.project),
     name: r.name,
-    metric: r.metric as ReplicaMetric,
+    metric: r.metric as AlertRuleRecord['metric'],
     agg: r.agg as MetricAgg,
     scope: r.scope as AlertScope,
     target: r.target,
@@ -26,7 +31,7 @@ function toRule(r: Selectable<AlertRulesTable>): AlertRuleRecord {
 
 function toRuleRow(r: AlertRuleRecord): Selectable<AlertRulesTable> {
   return {
-    project: r.project,
+    project: own(r.project),
     name: r.name,
     metric: r.metric,
     agg: r.agg,
@@ -48,7 +53,7 @@ function toRuleRow(r: AlertRuleRecord): Selectable<AlertRulesTable> {
 function toDelivery(r: Selectable<AlertDeliveriesTable>): DeliveryRecord {
   return {
     id: Number(r.id),
-    project: r.project,
+    project: ownerOf(r.project),
     rule: r.rule,
     event: r.event,
     key: r.key,
@@ -63,18 +68,23 @@ function toDelivery(r: Selectable<AlertDeliveriesTable>): DeliveryRecord {
   };
 }
 
+function toSeries(r: Selectable<AlertSeriesTable>): AlertSeriesRecord {
+  return { ...r, project: ownerOf(r.project) };
+}
+
 /** Alert rules, the state of their series, and their webhook deliveries. */
 export class AlertRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async list(project?: string): Promise<AlertRuleRecord[]> {
+  /** Every rule, or those of one project (null: the node rules). */
+  async list(project?: string | null): Promise<AlertRuleRecord[]> {
     let query = this.db.selectFrom('alert_rules').selectAll();
-    if (project !== undefined) query = query.where('project', '=', project);
+    if (project !== undefined) query = query.where('project', '=', own(project));
     return (await query.orderBy('project').orderBy('name').execute()).map(toRule);
   }
 
-  async get(project: string, name: string): Promise<AlertRuleRecord | undefined> {
-    const row = await this.db.selectFrom('alert_rules').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
+  async get(project: string | null, name: string): Promise<AlertRuleRecord | undefined> {
+    const row = await this.db.selectFrom('alert_rules').selectAll().where('project', '=', own(project)).where('name', '=', name).executeTakeFirst();
     return row && toRule(row);
   }
 
@@ -84,38 +94,38 @@ export class AlertRepository {
 
   async update(rule: AlertRuleRecord): Promise<void> {
     const { project: _p, name: _n, created_at: _c, ...set } = toRuleRow(rule);
-    await this.db.updateTable('alert_rules').set(set).where('project', '=', rule.project).where('name', '=', rule.name).execute();
+    await this.db.updateTable('alert_rules').set(set).where('project', '=', own(rule.project)).where('name', '=', rule.name).execute();
   }
 
-  async setEvaluated(project: string, name: string, at: string): Promise<void> {
-    await this.db.updateTable('alert_rules').set({ evaluated_at: at }).where('project', '=', project).where('name', '=', name).execute();
+  async setEvaluated(project: string | null, name: string, at: string): Promise<void> {
+    await this.db.updateTable('alert_rules').set({ evaluated_at: at }).where('project', '=', own(project)).where('name', '=', name).execute();
   }
 
   /** Series and deliveries go with the rule. */
-  async delete(project: string, name: string): Promise<void> {
-    await this.db.deleteFrom('alert_rules').where('project', '=', project).where('name', '=', name).execute();
+  async delete(project: string | null, name: string): Promise<void> {
+    await this.db.deleteFrom('alert_rules').where('project', '=', own(project)).where('name', '=', name).execute();
   }
 
-  async series(project: string, rule?: string): Promise<AlertSeriesRecord[]> {
-    let query = this.db.selectFrom('alert_series').selectAll().where('project', '=', project);
+  async series(project: string | null, rule?: string): Promise<AlertSeriesRecord[]> {
+    let query = this.db.selectFrom('alert_series').selectAll().where('project', '=', own(project));
     if (rule !== undefined) query = query.where('rule', '=', rule);
-    return query.orderBy('rule').orderBy('key').execute();
+    return (await query.orderBy('rule').orderBy('key').execute()).map(toSeries);
   }
 
   async firing(): Promise<AlertSeriesRecord[]> {
     const rows = await this.db.selectFrom('alert_series').selectAll().where('state', '=', 'firing').orderBy('project').orderBy('rule').orderBy('key').execute();
-    return rows;
+    return rows.map(toSeries);
   }
 
   /** Writes a series' state; an inactive series is removed (nothing to remember). */
   async putSeries(s: AlertSeriesRecord): Promise<void> {
     if (s.state === 'inactive') {
-      await this.db.deleteFrom('alert_series').where('project', '=', s.project).where('rule', '=', s.rule).where('key', '=', s.key).execute();
+      await this.db.deleteFrom('alert_series').where('project', '=', own(s.project)).where('rule', '=', s.rule).where('key', '=', s.key).execute();
       return;
     }
     await this.db
       .insertInto('alert_series')
-      .values(s)
+      .values({ ...s, project: own(s.project) })
       .onConflict((oc) => oc.columns(['project', 'rule', 'key']).doUpdateSet({ state: s.state, value: s.value, since: s.since }))
       .execute();
   }
@@ -124,7 +134,7 @@ export class AlertRepository {
     const row = await this.db
       .insertInto('alert_deliveries')
       .values({
-        project: d.project,
+        project: own(d.project),
         rule: d.rule,
         event: d.event,
         key: d.key,
@@ -142,8 +152,8 @@ export class AlertRepository {
     return Number(row.id);
   }
 
-  async deliveries(project: string, rule: string, limit: number): Promise<DeliveryRecord[]> {
-    const rows = await this.db.selectFrom('alert_deliveries').selectAll().where('project', '=', project).where('rule', '=', rule).orderBy('id', 'desc').limit(limit).execute();
+  async deliveries(project: string | null, rule: string, limit: number): Promise<DeliveryRecord[]> {
+    const rows = await this.db.selectFrom('alert_deliveries').selectAll().where('project', '=', own(project)).where('rule', '=', rule).orderBy('id', 'desc').limit(limit).execute();
     return rows.map(toDelivery);
   }
 

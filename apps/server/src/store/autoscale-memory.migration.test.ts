@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { AutoscaleRepository } from './autoscale.repository.js';
-import { migrate, migrations } from './migrations.js';
+import { databaseBefore } from './migration-kit.js';
+import { migrate } from './migrations.js';
 import type { Database } from './tables.js';
 
 const T = '2026-01-01T00:00:00.000Z';
 
 /** A real SQLite database as a Gureum before migration 5 left it, holding one CPU policy. */
 async function beforeMemoryTargets(): Promise<Kysely<Database>> {
-  const sqlite = new SqliteDatabase(':memory:');
-  sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await sql`CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`.execute(db);
-  for (const m of migrations.filter((x) => x.id < 5)) {
-    for (const statement of m.statements) await sql.raw(statement).execute(db);
-    await db.insertInto('schema_migrations').values({ id: m.id, name: m.name, applied_at: T }).execute();
-  }
+  const db = await databaseBefore(5, T);
   await sql.raw(`INSERT INTO projects (name, created_at) VALUES ('lab', '${T}')`).execute(db);
   await sql.raw(`INSERT INTO apps (name, title, description, parameters, components, version, created_at, updated_at) VALUES ('burn', '', '', '[]', '[]', 1, '${T}', '${T}')`).execute(db);
   await sql

@@ -194,6 +194,19 @@ export class MetricsRepository {
     return rows.map((r) => ({ project: r.project, instance: r.instance, component: r.component, replica: r.replica, value: r.value / scale, samples: r.samples }));
   }
 
+  /** Per-node averages since `since` (unix s), from raw samples: every node, or the one named. */
+  async recentNodes(metric: NodeMetric, since: number, node?: string): Promise<{ node: string; value: number; samples: number }[]> {
+    const { column, scale } = columnOf(NODE_FAMILY, metric);
+    const rows = await run<{ node: string; value: number; samples: number }>(
+      this.db,
+      `SELECT s.node, avg(r.${column}) AS value, count(r.${column}) AS samples
+       FROM metrics_node_series s JOIN metrics_node_raw r ON r.series = s.id AND r.t >= ?
+       ${node === undefined ? '' : 'WHERE s.node = ?'} GROUP BY s.id HAVING count(r.${column}) > 0 ORDER BY s.node`,
+      node === undefined ? [since] : [since, node],
+    );
+    return rows.map((r) => ({ node: r.node, value: r.value / scale, samples: r.samples }));
+  }
+
   /** Where a tier's roll-up has reached (exclusive, unix s); null before its first roll-up. */
   async rolledUntil(kind: 'replica' | 'node', tier: Exclude<Tier, 'raw'>): Promise<number | null> {
     const table = tableOf(familyOf(kind), tier);

@@ -127,6 +127,48 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
       `ALTER TABLE events ADD COLUMN private_to TEXT`,
     ],
   },
+  {
+    id: 7,
+    name: 'node-alerts',
+    // Node rules share the alert tables with project rules, under project '' (no project name
+    // can be empty), so they share the evaluation, series and deliveries. alert_rules loses its
+    // foreign key to projects (a trigger deletes a deleted project's rules instead); the tables
+    // are rebuilt in one go (copy, drop children first, rename), which keeps every row and id.
+    statements: [
+      `CREATE TABLE alert_rules_new (
+        project TEXT NOT NULL, name TEXT NOT NULL,
+        metric TEXT NOT NULL, agg TEXT NOT NULL, scope TEXT NOT NULL, target TEXT,
+        comparison TEXT NOT NULL, threshold REAL NOT NULL, window_seconds INTEGER NOT NULL, for_seconds INTEGER NOT NULL,
+        webhook_url TEXT, webhook_secret TEXT, enabled INTEGER NOT NULL, evaluated_at TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (project, name)
+      ) STRICT`,
+      `CREATE TABLE alert_series_new (
+        project TEXT NOT NULL, rule TEXT NOT NULL, key TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('inactive', 'pending', 'firing')), value REAL, since TEXT,
+        PRIMARY KEY (project, rule, key),
+        FOREIGN KEY (project, rule) REFERENCES alert_rules_new(project, name) ON DELETE CASCADE
+      ) STRICT`,
+      `CREATE TABLE alert_deliveries_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, project TEXT NOT NULL, rule TEXT NOT NULL,
+        event TEXT NOT NULL CHECK (event IN ('firing', 'resolved')), key TEXT NOT NULL, body TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')), attempts INTEGER NOT NULL,
+        last_status_code INTEGER, last_error TEXT, created_at TEXT NOT NULL, next_attempt_at TEXT, delivered_at TEXT,
+        FOREIGN KEY (project, rule) REFERENCES alert_rules_new(project, name) ON DELETE CASCADE
+      ) STRICT`,
+      `INSERT INTO alert_rules_new SELECT * FROM alert_rules`,
+      `INSERT INTO alert_series_new SELECT * FROM alert_series`,
+      `INSERT INTO alert_deliveries_new SELECT * FROM alert_deliveries`,
+      `DROP TABLE alert_deliveries`,
+      `DROP TABLE alert_series`,
+      `DROP TABLE alert_rules`,
+      `ALTER TABLE alert_rules_new RENAME TO alert_rules`,
+      `ALTER TABLE alert_series_new RENAME TO alert_series`,
+      `ALTER TABLE alert_deliveries_new RENAME TO alert_deliveries`,
+      `CREATE INDEX alert_deliveries_rule ON alert_deliveries (project, rule, id)`,
+      `CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at)`,
+      `CREATE TRIGGER alert_rules_of_deleted_project AFTER DELETE ON projects BEGIN DELETE FROM alert_rules WHERE project = OLD.name; END`,
+    ],
+  },
 ];
 
 export async function migrate(db: Kysely<Database>): Promise<void> {

@@ -255,6 +255,18 @@ const rules: Record<RouteId, Rule | 'websocket'> = {
   },
   listAlertDeliveries: { sample: () => ({ params: { project, alert: 'watch' } }) },
   listFiringAlerts: { sample: () => ({}) },
+  listNodeAlertRules: { sample: () => ({}) },
+  createNodeAlertRule: { sample: () => ({ body: { name: fresh('mx-n'), metric: 'node_load1', comparison: '>', threshold: 1e6 } }) },
+  getNodeAlertRule: { sample: () => ({ params: { alert: 'nwatch' } }) },
+  updateNodeAlertRule: { sample: () => ({ params: { alert: 'nwatch' }, body: { metric: 'node_load1', comparison: '>', threshold: 1e7 } }) },
+  deleteNodeAlertRule: {
+    sample: async () => {
+      const name = fresh('mx-n');
+      await g.client.call('createNodeAlertRule', { body: { name, metric: 'node_load1', comparison: '>', threshold: 1e6 } });
+      return { params: { alert: name } };
+    },
+  },
+  listNodeAlertDeliveries: { sample: () => ({ params: { alert: 'nwatch' } }) },
 
   getAutoscale: { sample: () => ({ params: { project, instance: running, component: 'main' } }) },
   putAutoscale: { sample: () => ({ params: { project, instance: running, component: 'main' }, body: { min: 1, max: 1, targetCpuPercent: 50 } }) },
@@ -328,6 +340,7 @@ before(async () => {
   await g.client.call('createInstance', { params: P, body: { name: idle, app: globalApp, replicas: 0 } });
   await g.client.call('createInstance', { params: P, body: { name: running, app: globalApp, replicas: 1 } });
   await g.client.call('createAlertRule', { params: P, body: { name: 'watch', metric: 'memory_bytes', comparison: '>', threshold: 1e12 } });
+  await g.client.call('createNodeAlertRule', { body: { name: 'nwatch', metric: 'node_load1', comparison: '>', threshold: 1e6 } });
   await g.client.call('putAutoscale', { params: { project, instance: running, component: 'main' }, body: { min: 1, max: 1, targetCpuPercent: 50 } });
   imageTar = (await run('docker', ['save', TEST_IMAGE], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 })).stdout;
 

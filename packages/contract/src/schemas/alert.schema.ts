@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Name, Timestamp } from './common.schema.js';
-import { MetricAgg, ReplicaMetric } from './metrics.schema.js';
+import { MetricAgg, NodeMetric, ReplicaMetric } from './metrics.schema.js';
 
 export const Comparison = z.enum(['>', '>=', '<', '<=']);
 export type Comparison = z.infer<typeof Comparison>;
@@ -77,11 +77,46 @@ export type AlertRule = z.infer<typeof AlertRule>;
 export const AlertRuleCreated = AlertRule.extend({ webhookSecret: z.string().nullable() });
 export type AlertRuleCreated = z.infer<typeof AlertRuleCreated>;
 
+/**
+ * What a node rule watches: a collected node figure, or a percentage derived from two of them
+ * (`node_cpu_percent` = cores used / cpus × 100; disk and memory = used / total × 100).
+ */
+export const NodeAlertMetric = z.enum([...NodeMetric.options, 'node_disk_used_percent', 'node_memory_used_percent', 'node_cpu_percent']);
+export type NodeAlertMetric = z.infer<typeof NodeAlertMetric>;
+
+export const NodeAlertRuleCreate = z
+  .object({
+    name: Name,
+    metric: NodeAlertMetric,
+    node: z.string().min(1).max(253).optional().describe('The node watched; absent: every node, one series per node'),
+    comparison: Comparison,
+    threshold: z.number(),
+    windowSeconds: AlertRuleCreate.shape.windowSeconds,
+    forSeconds: AlertRuleCreate.shape.forSeconds,
+    webhook: AlertRuleCreate.shape.webhook,
+    enabled: AlertRuleCreate.shape.enabled,
+  })
+  .strict();
+export type NodeAlertRuleCreate = z.infer<typeof NodeAlertRuleCreate>;
+export const NodeAlertRuleUpdate = NodeAlertRuleCreate.omit({ name: true });
+export type NodeAlertRuleUpdate = z.infer<typeof NodeAlertRuleUpdate>;
+
+/** An admin's rule on node metrics; its series are keyed by node name. */
+export const NodeAlertRule = AlertRule.omit({ project: true, metric: true, agg: true, scope: true, target: true }).extend({
+  metric: NodeAlertMetric,
+  node: z.string().nullable().describe('null: every node'),
+});
+export type NodeAlertRule = z.infer<typeof NodeAlertRule>;
+export const NodeAlertRuleCreated = NodeAlertRule.extend({ webhookSecret: z.string().nullable() });
+export type NodeAlertRuleCreated = z.infer<typeof NodeAlertRuleCreated>;
+export const NodeAlertParams = z.object({ alert: Name });
+
 export const FiringAlert = z.object({
-  project: Name,
+  project: Name.nullable().describe('null for a node rule'),
+  node: z.string().nullable().describe('The node of a node rule’s series; null for a project rule'),
   rule: Name,
   key: z.string(),
-  metric: ReplicaMetric,
+  metric: z.union([ReplicaMetric, NodeAlertMetric]),
   comparison: Comparison,
   threshold: z.number(),
   value: z.number().nullable(),

@@ -3,7 +3,7 @@ import type { AlertRuleRecord, AlertSeriesRecord } from './alert-records.js';
 import type { ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
 
 /** The replicas a rule reads: its project, or the instance / component it names. */
-export function selectorOf(rule: Pick<AlertRuleRecord, 'project' | 'scope' | 'target'>): ReplicaSelector {
+export function selectorOf(rule: Pick<AlertRuleRecord, 'scope' | 'target'> & { project: string }): ReplicaSelector {
   if (rule.scope === 'project' || rule.target === null) return { project: rule.project };
   const [instance, component] = rule.target.split('/');
   return { project: rule.project, ...(instance !== undefined && { instance }), ...(component !== undefined && { component }) };
@@ -28,7 +28,7 @@ export function aggregate(values: readonly number[], agg: MetricAgg): number | n
  * (its replicas combined by `agg`), or one per replica for scope `replica`. A scope with no
  * replica reporting has no series at all.
  */
-export function seriesValues(rule: Pick<AlertRuleRecord, 'project' | 'scope' | 'target' | 'agg'>, figures: readonly ReplicaFigure[]): Map<string, number> {
+export function seriesValues(rule: Pick<AlertRuleRecord, 'scope' | 'target' | 'agg'> & { project: string }, figures: readonly ReplicaFigure[]): Map<string, number> {
   const out = new Map<string, number>();
   if (rule.scope === 'replica') {
     for (const f of figures) out.set(`${f.instance}/${f.component}/${f.replica}`, f.value);

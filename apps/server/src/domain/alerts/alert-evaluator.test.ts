@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { ReplicaMetric } from '@gureum/contract';
+import type { NodeMetric, ReplicaMetric } from '@gureum/contract';
 import { openDatabase } from '../../store/db.js';
 import { Store } from '../../store/store.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import { AlertService } from './alert.service.js';
+import { NodeAlertService } from './node-alert.service.js';
 import { EventService } from '../core/event.service.js';
-import type { MetricsReader, ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
+import type { MetricsReader, NodeFigure, ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
 import { ProjectService } from '../identity/project.service.js';
 import { SecretBox } from '../core/secret-box.js';
 import { WebhookSender, type WebhookPayload } from './webhook-sender.js';
@@ -21,6 +22,11 @@ class FakeMetricsReader implements MetricsReader {
     this.reads.push({ selector, metric, windowMs });
     return Promise.resolve(this.figures.filter((f) => f.project === selector.project && (selector.instance === undefined || f.instance === selector.instance)));
   }
+  /** Per node metric, the figures of every node. */
+  nodes: Partial<Record<NodeMetric, NodeFigure[]>> = {};
+  recentNodes(metric: NodeMetric, _windowMs: number, node?: string): Promise<NodeFigure[]> {
+    return Promise.resolve((this.nodes[metric] ?? []).filter((f) => node === undefined || f.node === node));
+  }
 }
 
 const fig = (instance: string, replica: number, value: number): ReplicaFigure => ({ project: 'lab', instance, component: 'main', replica, value, samples: 2 });
@@ -29,6 +35,7 @@ describe('alert evaluator (fake metrics reader, real SQLite in memory)', () => {
   let store: Store;
   let events: EventService;
   let alerts: AlertService;
+  let nodeAlerts: NodeAlertService;
   let evaluator: AlertEvaluator;
   const reader = new FakeMetricsReader();
   let clock = Date.parse('2026-01-01T00:00:00Z');
@@ -41,6 +48,7 @@ describe('alert evaluator (fake metrics reader, real SQLite in memory)', () => {
     const projects = new ProjectService(store, events, { enqueue: () => undefined, enqueueProject: () => undefined, deletionProblem: () => null });
     await store.projects.insert({ name: 'lab', description: '', deleting: false, createdAt: new Date().toISOString(), quota: {}, policy: {} });
     alerts = new AlertService(store, projects, box, events);
+    nodeAlerts = new NodeAlertService(store, box, events);
     const sender = new WebhookSender(store, box, events, log, { timeoutMs: 1000, maxAttempts: 2, retryBaseMs: 100, retryMaxMs: 1000 });
     evaluator = new AlertEvaluator(store, reader, events, sender, log, 1000, () => clock);
   });
@@ -133,5 +141,50 @@ describe('alert evaluator (fake metrics reader, real SQLite in memory)', () => {
     assert.equal((await alerts.get('lab', 'off')).state, 'inactive');
     await evaluator.evaluateAll();
     assert.equal((await typesOf('alert.firing')).filter((d) => d.rule === 'off').length, 1);
+  });
+
+  it('keeps one series per node for a node rule on a derived percentage: fires with project null, webhooks, lists it as firing, resolves', async () => {
+    const disk = (n1: number, n2: number) => ({
+      node_disk_used_bytes: [
+        { node: 'n1', value: n1, samples: 2 },
+        { node: 'n2', value: n2, samples: 2 },
+      ],
+      node_disk_total_bytes: [
+        { node: 'n1', value: 100, samples: 2 },
+        { node: 'n2', value: 100, samples: 2 },
+      ],
+    });
+    await nodeAlerts.create({ name: 'disk', metric: 'node_disk_used_percent', comparison: '>', threshold: 80, windowSeconds: 60, forSeconds: 0, webhook: { url: 'http://127.0.0.1:9/hook' }, enabled: true });
+    reader.nodes = disk(95, 10);
+    clock += 1000;
+    await evaluator.evaluateAll();
+    const rule = await nodeAlerts.get('disk');
+    assert.equal(rule.state, 'firing');
+    assert.deepEqual(
+      rule.series.map((s) => [s.key, s.state, s.value]),
+      [['n1', 'firing', 95]],
+    );
+    const [fired] = (await events.list({ type: 'alert.firing', limit: 100 })).filter((e) => e.data.rule === 'disk');
+    assert.equal(fired?.project, null, 'a node alert belongs to no project (admins see it)');
+    assert.equal(fired?.data.node, 'n1');
+    assert.deepEqual(
+      (await alerts.firing()).filter((f) => f.rule === 'disk').map((f) => [f.project, f.node, f.key, f.metric, f.value]),
+      [[null, 'n1', 'n1', 'node_disk_used_percent', 95]],
+    );
+    const [body] = (await store.alerts.deliveries(null, 'disk', 10)).map((d) => JSON.parse(d.body) as WebhookPayload);
+    assert.deepEqual([body?.project, body?.scope, body?.key, body?.state], [null, 'node', 'n1', 'firing']);
+    assert.equal((await alerts.list('lab')).some((r) => r.name === 'disk'), false, 'a node rule is no project rule');
+
+    reader.nodes = disk(50, 10);
+    clock += 1000;
+    await evaluator.evaluateAll();
+    assert.equal((await nodeAlerts.get('disk')).state, 'inactive');
+    assert.deepEqual(
+      (await nodeAlerts.deliveries('disk')).map((d) => [d.event, d.key]),
+      [
+        ['resolved', 'n1'],
+        ['firing', 'n1'],
+      ],
+    );
   });
 });

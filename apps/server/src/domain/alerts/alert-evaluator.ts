@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger.js';
 import type { Store } from '../../store/store.js';
-import { advance, holds, selectorOf, seriesValues, type Transition } from './alert-evaluation.js';
+import { advance, holds, type Transition } from './alert-evaluation.js';
+import { instanceOf, isNodeRule, ruleValues } from './alert-values.js';
 import type { AlertRuleRecord, AlertSeriesRecord } from './alert-records.js';
 import { Ticker } from './alert-ticker.js';
 import type { EventService } from '../core/event.service.js';
@@ -13,7 +14,7 @@ const EVENT_OF: Record<Transition, 'alert.pending' | 'alert.firing' | 'alert.res
  * Evaluates every rule on an interval: reads its window through the MetricsReader, moves
  * each series through inactive → pending → firing → resolved, records each change as an
  * event and hands firing and resolved to the webhook sender. A disabled rule, or one whose
- * instance is gone, has no data: its firing series resolve and it stays quiet.
+ * instance is gone, has no data (so has a node rule whose node stopped reporting): its firing series resolve and it stays quiet.
  */
 export class AlertEvaluator {
   private readonly ticker: Ticker;
@@ -51,7 +52,7 @@ export class AlertEvaluator {
 
   async evaluate(rule: AlertRuleRecord): Promise<void> {
     const nowMs = this.now();
-    const values = rule.enabled ? seriesValues(rule, await this.reader.recent(selectorOf(rule), rule.metric, rule.windowSeconds * 1000)) : new Map<string, number>();
+    const values = rule.enabled ? await ruleValues(this.reader, rule) : new Map<string, number>();
     const changes = await this.store.transaction(async (trx) => {
       // Re-read inside the transaction: the rule may have been changed or deleted meanwhile.
       const current = await trx.alerts.get(rule.project, rule.name);
@@ -82,9 +83,9 @@ export class AlertEvaluator {
       transition === 'resolved' ? `alert ${rule.name} resolved for ${s.key}: ${condition} no longer holds (${value})` : `alert ${rule.name} ${transition} for ${s.key}: ${condition} (${value})`;
     await this.events.record(EVENT_OF[transition], {
       project: rule.project,
-      instance: rule.target?.split('/')[0] ?? null,
+      instance: instanceOf(rule),
       message,
-      data: { rule: rule.name, key: s.key, metric: rule.metric, agg: rule.agg, comparison: rule.comparison, threshold: rule.threshold, value: s.value, since: transition === 'resolved' ? firedSince : s.since },
+      data: { rule: rule.name, key: s.key, ...(isNodeRule(rule) && { node: s.key }), metric: rule.metric, agg: rule.agg, comparison: rule.comparison, threshold: rule.threshold, value: s.value, since: transition === 'resolved' ? firedSince : s.since },
     });
   }
 }

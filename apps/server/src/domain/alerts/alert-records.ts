@@ -1,15 +1,19 @@
-import type { AlertState, Comparison, MetricAgg, ReplicaMetric } from '@gureum/contract';
+import type { AlertState, Comparison, MetricAgg, NodeAlertMetric, ReplicaMetric } from '@gureum/contract';
 
-export type AlertScope = 'project' | 'instance' | 'component' | 'replica';
+/** `node`: an admin's rule on node metrics (no project; one series per node it watches). */
+export type AlertScope = 'project' | 'instance' | 'component' | 'replica' | 'node';
 
-/** An alert rule as stored. The webhook secret is sealed (see SecretBox); never answered after creation. */
+/**
+ * An alert rule as stored. The webhook secret is sealed (see SecretBox); never answered after
+ * creation. A node rule (scope `node`) has no project and a node metric.
+ */
 export interface AlertRuleRecord {
-  project: string;
+  project: string | null;
   name: string;
-  metric: ReplicaMetric;
+  metric: ReplicaMetric | NodeAlertMetric;
   agg: MetricAgg;
   scope: AlertScope;
-  /** instance, or instance/component; null for scope project. */
+  /** instance, or instance/component; the node of a node rule; null for scope project or every node. */
   target: string | null;
   comparison: Comparison;
   threshold: number;
@@ -25,7 +29,7 @@ export interface AlertRuleRecord {
 
 /** One watched series of a rule: the scope itself, or one replica (scope `replica`). */
 export interface AlertSeriesRecord {
-  project: string;
+  project: string | null;
   rule: string;
   key: string;
   state: AlertState;
@@ -39,7 +43,7 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 /** One webhook notification and its attempts; `body` is sent byte for byte on every attempt. */
 export interface DeliveryRecord {
   id: number;
-  project: string;
+  project: string | null;
   rule: string;
   event: 'firing' | 'resolved';
   key: string;

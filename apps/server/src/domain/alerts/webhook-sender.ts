@@ -9,7 +9,8 @@ import type { SecretBox } from '../core/secret-box.js';
 /** The JSON body of a webhook notification (documented in the README). */
 export interface WebhookPayload {
   rule: string;
-  project: string;
+  /** null for a node rule. */
+  project: string | null;
   state: 'firing' | 'resolved';
   key: string;
   metric: string;
@@ -52,8 +53,8 @@ export function generateWebhookSecret(): string {
 }
 
 /** The SecretBox context a rule's webhook secret is sealed under. */
-export function webhookSecretContext(project: string, rule: string): string {
-  return `alert:${project}/${rule}`;
+export function webhookSecretContext(project: string | null, rule: string): string {
+  return project === null ? `node-alert:${rule}` : `alert:${project}/${rule}`;
 }
 
 const BATCH = 20;

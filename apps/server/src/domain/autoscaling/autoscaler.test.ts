@@ -10,7 +10,7 @@ import { AutoscaleService } from './autoscale.service.js';
 import { Autoscaler } from './autoscaler.js';
 import { EventService } from '../core/event.service.js';
 import { InstanceService } from '../instances/instance.service.js';
-import type { MetricsReader, ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
+import type { MetricsReader, NodeFigure, ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
 import { ProjectService } from '../identity/project.service.js';
 import { QuotaService } from '../governance/quota.service.js';
 
@@ -21,6 +21,9 @@ class FakeMetricsReader implements MetricsReader {
   recent(selector: ReplicaSelector, metric: ReplicaMetric, _windowMs: number): Promise<ReplicaFigure[]> {
     const values = metric === 'memory_bytes' ? this.memory : metric === 'cpu_cores' ? this.cores : [];
     return Promise.resolve(values.map((value, replica) => ({ project: selector.project, instance: selector.instance ?? '', component: selector.component ?? '', replica, value, samples: 3 })));
+  }
+  recentNodes(): Promise<NodeFigure[]> {
+    return Promise.resolve([]);
   }
 }
 

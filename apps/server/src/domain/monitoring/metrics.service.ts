@@ -19,7 +19,7 @@ import { canSee, roleIn, scopeOf, type Principal } from '../identity/access.js';
 import { DomainError } from '../core/errors.js';
 import type { MetricsCollector, Retention } from './metrics-collector.js';
 import { addBucket, fillSteps, parseStep, parseTime, planQuery, pointsOf, segmentsOf, type QueryPlan, type SeriesBuckets, type TierSpec } from './metrics-query.js';
-import type { MetricsReader, ReplicaFigure, ReplicaSelector } from './metrics-reader.js';
+import type { MetricsReader, NodeFigure, ReplicaFigure, ReplicaSelector } from './metrics-reader.js';
 import type { Runtime } from '../core/runtime.js';
 
 /** MetricsReader over the time-series store's raw samples. */
@@ -33,6 +33,10 @@ export class StoreMetricsReader implements MetricsReader {
     const since = Math.floor((this.now() - windowMs) / 1000);
     const rows = await this.repo.recent(selector, metric, since);
     return rows.map((r) => ({ project: r.project, instance: r.instance, component: r.component, replica: r.replica, value: r.value, samples: r.samples }));
+  }
+
+  recentNodes(metric: NodeMetric, windowMs: number, node?: string): Promise<NodeFigure[]> {
+    return this.repo.recentNodes(metric, Math.floor((this.now() - windowMs) / 1000), node);
   }
 }
 

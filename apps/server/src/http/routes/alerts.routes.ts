@@ -3,10 +3,17 @@ import type { Services } from '../context.js';
 
 type AlertHandlers = Pick<
   Handlers,
-  'listAlertRules' | 'createAlertRule' | 'getAlertRule' | 'updateAlertRule' | 'deleteAlertRule' | 'listAlertDeliveries' | 'listFiringAlerts' | 'getAutoscale' | 'putAutoscale' | 'deleteAutoscale'
+  'listAlertRules' | 'createAlertRule' | 'getAlertRule' | 'updateAlertRule' | 'deleteAlertRule' | 'listAlertDeliveries' | 'listFiringAlerts'
+  | 'listNodeAlertRules'
+  | 'createNodeAlertRule'
+  | 'getNodeAlertRule'
+  | 'updateNodeAlertRule'
+  | 'deleteNodeAlertRule'
+  | 'listNodeAlertDeliveries'
+  | 'getAutoscale' | 'putAutoscale' | 'deleteAutoscale'
 >;
 
-/** Alert rules with their deliveries, and autoscaling policies of components. */
+/** Alert rules (of projects and of nodes) with their deliveries, and autoscaling policies of components. */
 export function alertHandlers(s: Services): AlertHandlers {
   return {
     listAlertRules: ({ params }) => s.alerts.list(params.project),
@@ -19,6 +26,15 @@ export function alertHandlers(s: Services): AlertHandlers {
     },
     listAlertDeliveries: ({ params }) => s.alerts.deliveries(params.project, params.alert),
     listFiringAlerts: () => s.alerts.firing(),
+    listNodeAlertRules: () => s.nodeAlerts.list(),
+    createNodeAlertRule: ({ body }) => s.nodeAlerts.create(body),
+    getNodeAlertRule: ({ params }) => s.nodeAlerts.get(params.alert),
+    updateNodeAlertRule: ({ params, body }) => s.nodeAlerts.update(params.alert, body),
+    deleteNodeAlertRule: async ({ params }) => {
+      await s.nodeAlerts.delete(params.alert);
+      return { deleted: true as const };
+    },
+    listNodeAlertDeliveries: ({ params }) => s.nodeAlerts.deliveries(params.alert),
     getAutoscale: ({ params }) => s.autoscale.get(params.project, params.instance, params.component),
     putAutoscale: ({ params, body }) => s.autoscale.put(params.project, params.instance, params.component, body),
     deleteAutoscale: async ({ params }) => {
