@@ -175,7 +175,8 @@ export class ComponentSync {
     const hash = plan.hash;
     const key = slotKey(component.name, index);
     const before = instance.replicas.find((r) => r.component === component.name && r.index === index);
-    const event: CreateEvent = !before?.containerId ? 'replica.started' : before.specHash === hash ? 'replica.restarted' : 'replica.replaced';
+    // The status keeps a slot's last spec while it has no container (status.ts): none means it never had one.
+    const event: CreateEvent = !before?.specHash ? 'replica.started' : before.specHash === hash ? 'replica.restarted' : 'replica.replaced';
     const count = event === 'replica.restarted' ? (restartCounts.get(key) ?? 0) + 1 : 0;
     await this.create(instance, component, index, plan, event, count);
     restartCounts.set(key, count);

@@ -163,6 +163,21 @@ describe('replicaStatuses', () => {
     );
   });
 
+  it("keeps a slot's last spec while it has no container (so its next container counts as a restart), and none for a slot that never had one", () => {
+    const before = instance({ replicas: [replica(0, { specHash: hash, restartCount: 1 }), pending(1)] });
+    const statuses = replicaStatuses(before, [], new Map([['main/0', 1]]));
+    assert.deepEqual(
+      statuses.map((s) => [s.index, s.containerId, s.specHash, s.current]),
+      [
+        [0, null, hash, false],
+        [1, null, null, false],
+      ],
+    );
+    // Written again while still empty: the memory survives.
+    const again = replicaStatuses(instance({ replicas: statuses }), [], new Map());
+    assert.equal(again[0]!.specHash, hash);
+  });
+
   it('shows the container of the current spec when a slot has two, and ignores slots beyond the count', () => {
     const statuses = replicaStatuses(inst, [observed(0, { id: 'old', specHash: 'other' }), observed(0, { id: 'new' }), observed(5)], new Map());
     assert.equal(statuses.length, 2);

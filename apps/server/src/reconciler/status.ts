@@ -17,6 +17,9 @@ export function replicaStatuses(instance: InstanceRecord, observed: ObservedRepl
       const o = candidates.find((x) => x.specHash === hash) ?? candidates[0];
       const restartCount = restartCounts.get(slotKey(c.name, index)) ?? 0;
       if (!o) {
+        // The slot remembers the spec of its last container while it has none: whether the
+        // next one is a restart or a new replica must not depend on a status written in between.
+        const previous = instance.replicas.find((r) => r.component === c.name && r.index === index);
         statuses.push({
           component: c.name,
           index,
@@ -30,7 +33,7 @@ export function replicaStatuses(instance: InstanceRecord, observed: ObservedRepl
           node: null,
           ip: null,
           ports: [],
-          specHash: null,
+          specHash: previous?.specHash ?? null,
           current: false,
         });
         continue;

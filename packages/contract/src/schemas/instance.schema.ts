@@ -51,7 +51,7 @@ export const ReplicaStatus = z.object({
   node: z.string().nullable(),
   ip: z.string().nullable(),
   ports: z.array(PublishedPort),
-  specHash: z.string().nullable(),
+  specHash: z.string().nullable().describe('The spec its container runs; while the slot has no container, the spec of its last one (null: it never had one)'),
   current: z.boolean().describe('Runs the instance’s current spec'),
 });
 export type ReplicaStatus = z.infer<typeof ReplicaStatus>;
