@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
-import { migrations } from './migrations.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import { applyMigration, ensureMigrationTable, migrations } from './migrations.js';
 import type { Database } from './tables.js';
 
 /**
@@ -11,10 +11,7 @@ export async function databaseBefore(id: number, appliedAt: string): Promise<Kys
   const sqlite = new SqliteDatabase(':memory:');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await sql`CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`.execute(db);
-  for (const m of migrations.filter((x) => x.id < id)) {
-    for (const statement of m.statements) await sql.raw(statement).execute(db);
-    await db.insertInto('schema_migrations').values({ id: m.id, name: m.name, applied_at: appliedAt }).execute();
-  }
+  await ensureMigrationTable(db);
+  for (const m of migrations.filter((x) => x.id < id)) await applyMigration(db, m, appliedAt);
   return db;
 }

@@ -171,14 +171,22 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
   },
 ];
 
-export async function migrate(db: Kysely<Database>): Promise<void> {
+/** The table that records which migrations a database has had. */
+export async function ensureMigrationTable(db: Kysely<Database>): Promise<void> {
   await sql`CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`.execute(db);
+}
+
+/** Runs one migration's statements and records it (inside the caller's transaction, if any). */
+export async function applyMigration(db: Kysely<Database>, migration: (typeof migrations)[number], appliedAt = new Date().toISOString()): Promise<void> {
+  for (const statement of migration.statements) await sql.raw(statement).execute(db);
+  await db.insertInto('schema_migrations').values({ id: migration.id, name: migration.name, applied_at: appliedAt }).execute();
+}
+
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  await ensureMigrationTable(db);
   const applied = new Set((await db.selectFrom('schema_migrations').select('id').execute()).map((r) => r.id));
   for (const migration of migrations) {
     if (applied.has(migration.id)) continue;
-    await db.transaction().execute(async (trx) => {
-      for (const statement of migration.statements) await sql.raw(statement).execute(trx);
-      await trx.insertInto('schema_migrations').values({ id: migration.id, name: migration.name, applied_at: new Date().toISOString() }).execute();
-    });
+    await db.transaction().execute((trx) => applyMigration(trx, migration));
   }
 }
