@@ -30,7 +30,7 @@ export function registerImages(program: Command, session: Session): void {
   });
   examples(ls, ['gureum images ls', 'gureum images ls -q']);
 
-  const pull = withOutput(images.command('pull').summary('pull an image from a registry, with progress').argument('<ref>', 'image reference, e.g. registry.lab:5000/busybox:1')).action(
+  const pull = withOutput(images.command('pull').summary('pull an image from a registry, with progress (admins only)').argument('<ref>', 'image reference, e.g. registry.lab:5000/busybox:1')).action(
     async (ref: string, opts: OutputOptions) => {
       const signal = session.interruptSignal();
       const image = await followProgress(session.client().streamLines('pullImage', { body: { ref } }, { signal }), new ProgressView());
@@ -42,7 +42,7 @@ export function registerImages(program: Command, session: Session): void {
   const load = withOutput(
     images
       .command('load')
-      .summary('upload a `docker save` tarball to the engine, with progress')
+      .summary('upload a `docker save` tarball to the engine, with progress (admins only)')
       .argument('[file]', 'the tarball (default: standard input)')
       .option('-i, --input <file>', 'the tarball (as with docker load -i)'),
   ).action(async (fileArg: string | undefined, opts: OutputOptions & { input?: string }) => {

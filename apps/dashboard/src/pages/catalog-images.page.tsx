@@ -37,7 +37,7 @@ async function follow(lines: AsyncGenerator<string>, set: (f: (s: ProgressState)
 
 /** Images on the engine; import one by registry pull or by uploading a `docker save` tarball. */
 export default function ImagesPage() {
-  const { client } = useSession();
+  const { client, whoami } = useSession();
   const images = useApi((c) => c.call('listImages', {}), [], { liveOn: (e) => e.type.startsWith('image.') });
   const [ref, setRef] = useState('');
   const [refError, setRefError] = useState<string | undefined>();
@@ -83,6 +83,8 @@ export default function ImagesPage() {
   return (
     <>
       <PageHeader title="Images" subtitle="What the engine has; apps name these images." />
+      {!whoami.user.admin && <p className="muted">Images are managed by the administrator: ask them to pull or upload the image your app needs.</p>}
+      {whoami.user.admin && (
       <div className="cards">
         <form className="panel" onSubmit={(e) => void onPull(e)} noValidate aria-label="Pull an image">
           <h2>Pull from a registry</h2>
@@ -113,6 +115,7 @@ export default function ImagesPage() {
           </Button>
         </form>
       </div>
+      )}
       <h2>On the engine</h2>
       <ErrorBanner error={images.error} onRetry={images.reload} />
       {images.data === undefined ? (

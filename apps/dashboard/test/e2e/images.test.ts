@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { REGISTRY, startGureum, tempDir, TEST_IMAGE, uniqueName, type TestGureum } from '../../../server/test/support/harness.js';
-import { assertDashboardBuilt, launchChromium, screenshot, signIn } from './browser.js';
+import { assertDashboardBuilt, launchChromium, screenshot, signedInPage, signIn } from './browser.js';
 
 const ADMIN_PASSWORD = 'admin-e2e-password';
 const suffix = uniqueName('img');
@@ -70,6 +70,21 @@ describe('dashboard image import (real Gureum, real engine, local registry, real
     await waitForValue(page.getByRole('progressbar', { name: 'Load', exact: true }), '1');
     await screenshot(page, 'images');
     assert.ok((await docker('images', '-q', LOADED_REF)) !== '');
+  });
+
+  it('offers a user who is not the admin no pull or upload, and says who manages images', async () => {
+    const user = { name: `dana-${suffix}`, password: 'dana-e2e-password' };
+    await g.client.call('createUser', { body: { name: user.name, password: user.password, admin: false } });
+    const theirs = await signedInPage(browser, `${g.url}/images`, user);
+    try {
+      await theirs.getByRole('heading', { name: 'Images', exact: true }).waitFor();
+      await theirs.getByText('Images are managed by the administrator').waitFor();
+      assert.equal(await theirs.getByRole('form', { name: 'Pull an image' }).count(), 0);
+      assert.equal(await theirs.getByRole('form', { name: 'Upload an image' }).count(), 0);
+      await theirs.getByRole('cell', { name: LOADED_REF }).waitFor({ timeout: 30_000 });
+    } finally {
+      await theirs.close();
+    }
   });
 });
 
