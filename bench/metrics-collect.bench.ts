@@ -85,7 +85,7 @@ try {
     const record: InstanceRecord = {
       id: `${runId}-${i}`, project: 'bench', name: `i${i}`, app: 'box', appVersion: 1, parameters: {}, replicasOverride: null, env: {},
       components: [{ name: 'main', image: TEST_IMAGE, env: {}, ports: [], replicas: PER_INSTANCE, volumes: [] }],
-      desiredState: 'running', deleting: false, generation: 1, restartNonce: 0, phase: 'running', reason: null, replicas, observedAt: now, createdAt: now, updatedAt: now,
+      desiredState: 'running', deleting: false, generation: 1, restartNonce: 0, phase: 'running', reason: null, replicas, observedAt: now, observedGeneration: 1, createdAt: now, updatedAt: now,
     };
     await store.instances.insert(record);
   }

@@ -54,6 +54,7 @@ export function directCreateOptions(
     reason: null,
     replicas: [],
     observedAt: null,
+    observedGeneration: 0,
     createdAt: now,
     updatedAt: now,
   };

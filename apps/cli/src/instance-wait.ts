@@ -7,8 +7,9 @@ export function timeoutMs(text: string): number {
   return Number(text) * 1000;
 }
 
-/** Every desired replica runs the current spec. */
+/** Every desired replica runs the current spec (as observed since its last change). */
 export function isSettled(i: Instance): boolean {
+  if (i.observedGeneration < i.generation) return false;
   const desired = i.components.reduce((n, c) => n + c.desiredReplicas, 0);
   if (i.desiredState === 'stopped') return i.phase === 'stopped';
   const running = i.replicas.filter((r) => r.state === 'running' && r.current).length;

@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import type { Image } from '@gureum/contract';
-import { REGISTRY, startGureum, tempDir, TEST_IMAGE, uniqueName, type TestGureum } from '../../server/test/support/harness.js';
+import type { Image, Instance } from '@gureum/contract';
+import { busyboxApp, REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, type TestGureum } from '../../server/test/support/harness.js';
 import { buildCli, cliEnv, gureum, ok, OnTerminal } from './support.js';
 
 const docker = async (...args: string[]) => (await promisify(execFile)('docker', args)).stdout.trim();
@@ -14,6 +14,8 @@ let env: Record<string, string>;
 const work = tempDir('gureum-cli-images-');
 const LOADED = `gureum-cli-load/${uniqueName('t')}:1`;
 const tarball = path.join(work, 'image.tar');
+const project = uniqueName('cli-up');
+const UPGRADED = `gureum-cli-upgrade/${uniqueName('t')}:1`;
 
 before(async () => {
   buildCli();
@@ -27,7 +29,9 @@ before(async () => {
 
 after(async () => {
   await g.stop();
+  await removeProjects(project);
   await docker('rmi', LOADED).catch(() => undefined);
+  await docker('rmi', UPGRADED).catch(() => undefined);
 });
 
 describe('gureum images', () => {
@@ -63,5 +67,30 @@ describe('gureum images', () => {
     const r = await promisify(execFile)('sh', ['-c', `cat '${tarball}' | '${process.execPath}' '${path.join(import.meta.dirname, '../bin/gureum.js')}' images load -q`], { env });
     assert.match(r.stdout, /^sha256:[0-9a-f]{64}\n$/);
     await ok(env, ['images', 'rm', LOADED]);
+  });
+
+  it('upgrades an instance onto what its tag names now, which nothing else does (inspect shows the pinned id)', async () => {
+    await docker('tag', TEST_IMAGE, UPGRADED);
+    const before = await docker('image', 'inspect', '--format', '{{.Id}}', UPGRADED);
+    await g.client.call('createProject', { body: { name: project } });
+    await g.client.call('createApp', { body: { ...busyboxApp(`${project}-app`, { image: UPGRADED }), project } });
+    await g.client.call('createInstance', { params: { project }, body: { name: 'web', app: `${project}-app` } });
+    await ok(env, ['start', '-p', project, 'web', '--wait']);
+    assert.match(await ok(env, ['inspect', '-p', project, 'web']), new RegExp(`${UPGRADED} +${before.replace('sha256:', '').slice(0, 12)}`));
+
+    // The tag moves to another image (a label gives it an id of its own).
+    const container = await docker('create', TEST_IMAGE, 'true');
+    await docker('commit', '--change', `LABEL io.gureum-test.upgrade=${project}`, container, UPGRADED);
+    await docker('rm', container);
+    const next = await docker('image', 'inspect', '--format', '{{.Id}}', UPGRADED);
+    assert.notEqual(next, before);
+    await ok(env, ['restart', '-p', project, 'web', '--wait']);
+    assert.equal((JSON.parse(await ok(env, ['inspect', '-p', project, 'web', '-o', 'json'])) as Instance).components[0]!.imageId, before, 'a restart is no upgrade');
+
+    assert.equal(await ok(env, ['upgrade', '-p', project, 'web', '--wait']), 'web\n');
+    const upgraded = JSON.parse(await ok(env, ['inspect', '-p', project, 'web', '-o', 'json'])) as Instance;
+    assert.equal(upgraded.components[0]!.imageId, next);
+    const ids = await Promise.all(upgraded.replicas.filter((r) => r.current).map((r) => docker('inspect', '--format', '{{.Image}}', r.containerId!)));
+    assert.deepEqual(ids, [next]);
   });
 });

@@ -55,8 +55,8 @@ export function describeInstance(i: Instance): string {
     ['created', `${i.createdAt} (${formatAge(i.createdAt)} ago)`],
   ]);
   const components = renderTable(
-    ['COMPONENT', 'IMAGE', 'READY'],
-    i.components.map((c) => [c.name, c.image, `${c.readyReplicas}/${c.desiredReplicas}`]),
+    ['COMPONENT', 'IMAGE', 'PINNED', 'READY'],
+    i.components.map((c) => [c.name, c.image, c.imageId ? c.imageId.replace('sha256:', '').slice(0, 12) : '-', `${c.readyReplicas}/${c.desiredReplicas}`]),
   );
   const replicas = renderTable(
     ['REPLICA', 'STATE', 'HEALTH', 'RESTARTS', 'EXIT', 'IP', 'PORTS', 'STARTED', 'CONTAINER'],

@@ -1,7 +1,7 @@
 import type { Instance } from '@gureum/contract';
 import type { Command } from 'commander';
 import { examples, withOutput, withProject } from '../command-kit.js';
-import { timeoutMs, waitForInstance } from '../instance-wait.js';
+import { isSettled, timeoutMs, waitForInstance } from '../instance-wait.js';
 import { printItem, printList, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 import { describeInstance, instanceColumns } from './instance-view.js';
@@ -15,7 +15,7 @@ interface WaitOptions extends OutputOptions {
 
 const withWait = (cmd: Command, what: string) => cmd.option('-w, --wait', `wait until ${what}`).option('--timeout <seconds>', 'how long --wait waits', '120');
 
-/** ps, inspect, scale, start, stop, restart, rm: the life of instances. */
+/** ps, inspect, scale, upgrade, start, stop, restart, rm: the life of instances. */
 export function registerInstances(program: Command, session: Session): void {
   const ps = withOutput(withProject(program.command('ps').summary('list instances of a project').option('-A, --all-projects', 'list the instances of every project you can see'))).action(
     async (opts: OutputOptions & { project?: string; allProjects?: boolean }) => {
@@ -45,6 +45,33 @@ export function registerInstances(program: Command, session: Session): void {
     printItem(instance, opts, (i) => `instance ${i.name} scaled to ${i.components.map((c) => `${c.name}=${c.desiredReplicas}`).join(' ')}\n`, (i) => i.name);
   });
   examples(scale, ['gureum scale hello 3', 'gureum scale hadoop worker=8 --wait']);
+
+  const upgrade = withOutput(
+    withProject(
+      withWait(
+        program
+          .command('upgrade')
+          .summary('roll instances onto the images their tags name now')
+          .description('Replicas keep the image they were launched (or last upgraded) with, whatever its tag names since: upgrading pins each component to what the tag names now and replaces the replicas one by one.')
+          .argument('<instance...>'),
+        'every replica runs',
+      ),
+    ),
+  ).action(async (names: string[], opts: WaitOptions) => {
+    const project = session.project(opts.project);
+    const client = session.client();
+    const upgraded: Instance[] = [];
+    for (const name of names) {
+      let instance = await client.call('updateInstance', { params: { project, instance: name }, body: { refreshImages: true } });
+      // Settled once the reconciler has pinned the images anew and reported the replicas since.
+      const since = instance.updatedAt;
+      const done = (i: Instance) => isSettled(i) && i.components.every((c) => c.imageId !== null || c.desiredReplicas === 0) && i.observedAt !== null && i.observedAt > since;
+      if (opts.wait) instance = (await waitForInstance(client, project, name, { timeoutMs: timeoutMs(opts.timeout), signal: session.interruptSignal(), done })) ?? instance;
+      upgraded.push(instance);
+    }
+    printList(upgraded, instanceColumns(false), { ...opts, quiet: opts.quiet ?? opts.output === 'table' }, (i) => i.name);
+  });
+  examples(upgrade, ['gureum upgrade hello --wait', 'gureum upgrade -p lab web worker']);
 
   const lifecycle = (verb: 'start' | 'stop' | 'restart', summary: string, routeId: 'startInstance' | 'stopInstance' | 'restartInstance') => {
     const cmd = withOutput(withProject(withWait(program.command(verb).summary(summary).argument('<instance...>'), verb === 'stop' ? 'it has stopped' : 'every replica runs'))).action(

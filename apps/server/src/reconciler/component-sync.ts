@@ -115,7 +115,7 @@ export class ComponentSync {
     };
 
     if (missing.length > 0 || (stale.length > 0 && !holdRollout)) {
-      const absent = await this.ensureImage(component.image);
+      const absent = await this.ensureImage(component);
       if (absent !== null) return { failure: absent, trouble: null, retryInMs: FAILURE_RETRY_MS };
       const refused = plan.checkImageUser ? await this.refuseRootImage(component) : null;
       if (refused !== null) return { failure: refused, trouble: null };
@@ -219,21 +219,25 @@ export class ComponentSync {
     return 0;
   }
 
-  /** Answers null when the image is there (pulling it if needed), else why not. */
-  private async ensureImage(image: string): Promise<string | null> {
-    if (await this.runtime.imageExists(image)) return null;
+  /** Answers null when the image the component is pinned to is there (pulling an unpinned one if needed), else why not. */
+  private async ensureImage(component: RenderedComponent): Promise<string | null> {
+    if (component.imageId !== undefined) {
+      if (await this.runtime.imageExists(component.imageId)) return null;
+      return `IMAGE_NOT_FOUND: image ${component.image} as this instance runs it (${component.imageId}) is no longer on the engine: load it again, or upgrade the instance (refreshImages) to run what ${component.image} names now`;
+    }
+    if (await this.runtime.imageExists(component.image)) return null;
     try {
-      await this.runtime.pullImage(image, () => {});
+      await this.runtime.pullImage(component.image, () => {});
       return null;
     } catch (err) {
       if (isDomainError(err) && err.code === 'ENGINE_UNAVAILABLE') throw err;
-      return `image ${image} cannot be found: ${(err as Error).message}`;
+      return `image ${component.image} cannot be found: ${(err as Error).message}`;
     }
   }
 
   /** With allowRoot off and no user given, an image that runs as root (by its USER) gets no replica. */
   private async refuseRootImage(component: RenderedComponent): Promise<string | null> {
-    const info = await this.runtime.inspectImage(component.image);
+    const info = await this.runtime.inspectImage(component.imageId ?? component.image);
     if (!info || info.user === undefined || !isRootUser(info.user)) return null;
     return `POLICY_VIOLATION: component ${component.name}: image ${component.image} runs as root (${info.user ? `USER ${info.user}` : 'no USER'}) and no user is set, which the project's policy forbids`;
   }

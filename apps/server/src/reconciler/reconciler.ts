@@ -9,6 +9,7 @@ import type { SecretSource } from '../domain/secrets/secret.service.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { ComponentSync, FAILURE_RETRY_MS } from './component-sync.js';
+import { pinImages } from './image-pin.js';
 import { planComponents } from './replica-plan.js';
 import { phaseOf, replicaStatuses, slotKey, statusUnchanged } from './status.js';
 import { WorkQueue } from './work-queue.js';
@@ -156,11 +157,12 @@ export class Reconciler implements ReconcileQueue {
 
   private async reconcileOnce(id: string): Promise<void> {
     const { store, runtime } = this.o;
-    const instance = await store.instances.getById(id);
+    const stored = await store.instances.getById(id);
     const observed = await this.observe(id);
     await this.setEngineUp(true);
-    if (!instance) return this.removeStrays(id, observed);
-    if (instance.deleting) return this.finishInstanceDeletion(instance, observed);
+    if (!stored) return this.removeStrays(id, observed);
+    if (stored.deleting) return this.finishInstanceDeletion(stored, observed);
+    const { instance, problems: unpinned } = stored.desiredState === 'running' ? await pinImages(runtime, store, stored) : { instance: stored, problems: new Map<string, string>() };
 
     const restartCounts = new Map(instance.replicas.map((r) => [slotKey(r.component, r.index), r.restartCount]));
     const project = await store.projects.get(instance.project);
@@ -187,6 +189,12 @@ export class Reconciler implements ReconcileQueue {
           failure ??= plan.refused;
           const running = live.filter((o) => o.component === component.name);
           await Promise.all(running.map((o) => this.replicas.remove(o, `replica ${o.component}/${o.index} removed: the project's policy does not allow it`, instance)));
+          continue;
+        }
+        const imageProblem = unpinned.get(component.name);
+        if (imageProblem !== undefined) {
+          failure ??= imageProblem;
+          retryInMs = Math.min(retryInMs ?? Infinity, FAILURE_RETRY_MS);
           continue;
         }
         if (plan.blocked !== null) {
@@ -236,8 +244,8 @@ export class Reconciler implements ReconcileQueue {
     // The first status this process writes is always written: observedAt then tells a status
     // confirmed since this start from one left by an earlier process.
     const now = Date.now();
-    if (this.statusWritten.has(instance.id) && statusUnchanged(instance, { phase, reason, replicas }, now)) return;
-    await this.o.store.instances.updateObserved(instance.id, { phase, reason, replicas, observedAt: new Date(now).toISOString() });
+    if (this.statusWritten.has(instance.id) && instance.observedGeneration === instance.generation && statusUnchanged(instance, { phase, reason, replicas }, now)) return;
+    await this.o.store.instances.updateObserved(instance.id, { phase, reason, replicas, observedAt: new Date(now).toISOString(), observedGeneration: instance.generation });
     this.statusWritten.add(instance.id);
     if (phase !== instance.phase) {
       await this.o.events.record(phase === 'failed' ? 'instance.failed' : 'instance.phase_changed', {

@@ -18,7 +18,8 @@ export function replicaSpec(instance: InstanceRecord, c: RenderedComponent, inde
     name: containerName(instance.project, instance.name, c.name, index, hash),
     aliases: [`${instance.name}-${c.name}`, `${instance.name}-${c.name}-${index}`, `${c.name}.${instance.name}`, `${index}.${c.name}.${instance.name}`, ...(instance.components.length === 1 ? [instance.name] : [])],
     hostname: `${instance.name}-${c.name}-${index}`,
-    image: c.image,
+    // The pinned id, never the tag: what the tag names now is not what this instance was launched with.
+    image: c.imageId ?? c.image,
     env: { ...Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, sub(v)])), ...plan.secretEnv, GUREUM_PROJECT: instance.project, GUREUM_INSTANCE: instance.name, GUREUM_COMPONENT: c.name, GUREUM_REPLICA: String(index) },
     ports: c.ports,
     mounts: c.volumes.map((v) => ({ project: instance.project, volume: v.volume, mountPath: v.mountPath, readOnly: v.readOnly })),

@@ -25,6 +25,7 @@ function instance(over: Partial<InstanceRecord> = {}): InstanceRecord {
     reason: null,
     replicas: [],
     observedAt: null,
+    observedGeneration: 0,
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',
     ...over,

@@ -22,6 +22,7 @@ function toRecord(row: Selectable<InstancesTable>): InstanceRecord {
     reason: row.reason,
     replicas: JSON.parse(row.observed) as ReplicaStatus[],
     observedAt: row.observed_at,
+    observedGeneration: row.observed_generation,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -46,6 +47,7 @@ function toRow(i: InstanceRecord): Selectable<InstancesTable> {
     reason: i.reason,
     observed: JSON.stringify(i.replicas),
     observed_at: i.observedAt,
+    observed_generation: i.observedGeneration,
     created_at: i.createdAt,
     updated_at: i.updatedAt,
   };
@@ -106,11 +108,20 @@ export class InstanceRepository {
       .execute();
   }
 
+  /**
+   * Stores the image ids the reconciler pinned, unless the instance changed since it was read
+   * (its generation moved on): the next reconcile pins the new definition. Answers whether it was stored.
+   */
+  async pinImages(id: string, generation: number, components: InstanceRecord['components']): Promise<boolean> {
+    const result = await this.db.updateTable('instances').set({ components: JSON.stringify(components) }).where('id', '=', id).where('generation', '=', generation).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Writes what the reconciler observed; never touches desired fields. */
-  async updateObserved(id: string, observed: { phase: InstancePhase; reason: string | null; replicas: ReplicaStatus[]; observedAt: string }): Promise<void> {
+  async updateObserved(id: string, observed: { phase: InstancePhase; reason: string | null; replicas: ReplicaStatus[]; observedAt: string; observedGeneration: number }): Promise<void> {
     await this.db
       .updateTable('instances')
-      .set({ phase: observed.phase, reason: observed.reason, observed: JSON.stringify(observed.replicas), observed_at: observed.observedAt })
+      .set({ phase: observed.phase, reason: observed.reason, observed: JSON.stringify(observed.replicas), observed_at: observed.observedAt, observed_generation: observed.observedGeneration })
       .where('id', '=', id)
       .execute();
   }

@@ -169,6 +169,13 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
       `CREATE TRIGGER alert_rules_of_deleted_project AFTER DELETE ON projects BEGIN DELETE FROM alert_rules WHERE project = OLD.name; END`,
     ],
   },
+  {
+    id: 8,
+    name: 'observed-generation',
+    // The generation of the definition the stored status was observed for: a status older than
+    // the definition (a change just made) no longer passes for its outcome.
+    statements: [`ALTER TABLE instances ADD COLUMN observed_generation INTEGER NOT NULL DEFAULT 0`],
+  },
 ];
 
 /** The table that records which migrations a database has had. */

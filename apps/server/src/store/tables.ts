@@ -122,6 +122,7 @@ export interface InstancesTable {
   reason: string | null;
   observed: string;
   observed_at: string | null;
+  observed_generation: number;
   created_at: string;
   updated_at: string;
 }

@@ -145,7 +145,8 @@ describe('instances', () => {
       assert.ok(r.startedAt);
       assert.ok(r.node);
     }
-    assert.deepEqual(running.components, [{ name: 'main', image: TEST_IMAGE, desiredReplicas: 2, readyReplicas: 2 }]);
+    const imageId = (await g.client.call('listImages', {})).find((i) => i.tags.includes(TEST_IMAGE))?.id;
+    assert.deepEqual(running.components, [{ name: 'main', image: TEST_IMAGE, imageId, desiredReplicas: 2, readyReplicas: 2 }]);
   });
 
   it('refuses a duplicate instance name with 409', async () => {

@@ -23,6 +23,10 @@ export const InstancePatch = z
     parameters: z.record(z.string(), ParamValue).optional(),
     replicas: ReplicasInput.optional(),
     env: EnvMap.optional(),
+    refreshImages: z
+      .boolean()
+      .optional()
+      .describe("Upgrade: pin every component to the image its tag names on the engine now, and roll the replicas onto it. Without it the replicas keep the image they were launched (or last upgraded) with, whatever the tag names since"),
   })
   .strict();
 export type InstancePatch = z.infer<typeof InstancePatch>;
@@ -59,6 +63,7 @@ export type ReplicaStatus = z.infer<typeof ReplicaStatus>;
 export const ComponentView = z.object({
   name: Name,
   image: z.string(),
+  imageId: z.string().nullable().describe('The engine image id (sha256:…) every replica of the component runs: pinned when the instance is first reconciled and kept until an upgrade (refreshImages, or a different image in the app). Null until pinned'),
   desiredReplicas: z.number().int(),
   readyReplicas: z.number().int(),
 });
@@ -74,6 +79,7 @@ export const Instance = z.object({
   phase: Phase,
   reason: z.string().nullable(),
   generation: z.number().int(),
+  observedGeneration: z.number().int().describe('The generation phase, reason and replicas were observed for: they describe the current definition once this equals generation'),
   components: z.array(ComponentView),
   replicas: z.array(ReplicaStatus),
   createdAt: Timestamp,

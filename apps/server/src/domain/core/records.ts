@@ -36,7 +36,10 @@ export interface AppRecord {
 /** A component with every parameter substituted: what the engine will run. */
 export interface RenderedComponent {
   name: string;
+  /** The image reference the app names (a tag, or a digest). */
   image: string;
+  /** The engine image id the replicas run, pinned by the reconciler; absent until then. See docs/security.md, "Images". */
+  imageId?: string;
   command?: string[];
   args?: string[];
   env: Record<string, string>;
@@ -102,6 +105,8 @@ export interface InstanceRecord {
   reason: string | null;
   replicas: ReplicaStatus[];
   observedAt: string | null;
+  /** The generation the status (phase, reason, replicas) was observed for. */
+  observedGeneration: number;
   createdAt: string;
   updatedAt: string;
 }

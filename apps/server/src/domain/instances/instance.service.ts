@@ -66,6 +66,7 @@ export class InstanceService {
         reason: 'waiting for the reconciler',
         replicas: [],
         observedAt: null,
+        observedGeneration: 0,
         createdAt: now,
         updatedAt: now,
       };
@@ -86,6 +87,7 @@ export class InstanceService {
       const replicas = patch.replicas === undefined ? current.replicasOverride : mergeReplicas(current.replicasOverride, patch.replicas, app.components.map((c) => c.name));
       const env = patch.env ?? current.env;
       const rendered = renderComponents(app, { project, instance: name, parameters: { ...current.parameters, ...(patch.parameters ?? {}) }, replicas, env });
+      if (patch.refreshImages !== true) keepPinnedImages(rendered.components, current.components);
       await checkHostPorts(trx, rendered.components, current.id);
       for (const guard of this.guards) await guard.check(trx, p, rendered.components, current.id);
       await createMissingVolumes(trx, project, rendered.components);
@@ -103,7 +105,7 @@ export class InstanceService {
       return { before: current, after: next };
     });
     const scaled = before.components.map((c, i) => ({ name: c.name, from: c.replicas, to: after.components[i]?.replicas })).filter((c) => c.from !== c.to);
-    const onlyScaled = patch.parameters === undefined && patch.env === undefined;
+    const onlyScaled = patch.parameters === undefined && patch.env === undefined && patch.refreshImages !== true;
     if (scaled.length > 0) await this.events.record('instance.scaled', { project, instance: name, message: `instance ${name} scaled: ${scaled.map((s) => `${s.name} ${s.from}→${s.to}`).join(', ')}`, data: { components: scaled } });
     if (!onlyScaled) await this.events.record('instance.updated', { project, instance: name, message: `instance ${name} updated (generation ${after.generation})`, data: { generation: after.generation } });
     this.queue.enqueue(after.id);
@@ -173,6 +175,14 @@ async function createMissingVolumes(store: Store, project: string, components: R
   }
 }
 
+/** A component that still names the same image keeps the image id it is pinned to: a re-render is no upgrade. */
+function keepPinnedImages(next: RenderedComponent[], current: RenderedComponent[]): void {
+  for (const c of next) {
+    const before = current.find((b) => b.name === c.name && b.image === c.image);
+    if (before?.imageId !== undefined) c.imageId = before.imageId;
+  }
+}
+
 export function toInstanceView(i: InstanceRecord): Instance {
   return {
     project: i.project,
@@ -185,9 +195,11 @@ export function toInstanceView(i: InstanceRecord): Instance {
     phase: i.deleting ? 'deleting' : i.phase,
     reason: i.reason,
     generation: i.generation,
+    observedGeneration: i.observedGeneration,
     components: i.components.map((c) => ({
       name: c.name,
       image: c.image,
+      imageId: c.imageId ?? null,
       desiredReplicas: i.desiredState === 'stopped' ? 0 : c.replicas,
       readyReplicas: i.replicas.filter((r) => r.component === c.name && r.current && r.state === 'running' && r.health !== 'unhealthy' && r.health !== 'starting').length,
     })),
