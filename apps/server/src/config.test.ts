@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { ConfigError, describeConfig, listenWarning, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -11,6 +11,13 @@ describe('loadConfig', () => {
     assert.equal(c.databaseUrl, `sqlite:${path.join(path.resolve('./data'), 'gureum.db')}`);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.runtime, 'docker');
+    assert.equal(c.host, '127.0.0.1', 'loopback unless GUREUM_HOST says otherwise');
+  });
+
+  it('warns about plain HTTP on an address other hosts reach, and only then', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) assert.equal(listenWarning(loadConfig({ GUREUM_HOST: host })), null, host);
+    for (const host of ['0.0.0.0', '::', '10.0.0.5']) assert.match(listenWarning(loadConfig({ GUREUM_HOST: host })) ?? '', /plain HTTP on .*GUREUM_TLS_CERT/, host);
+    assert.equal(listenWarning({ host: '0.0.0.0', port: 7070, tls: { certFile: '/c', keyFile: '/k' } }), null, 'not with TLS');
   });
 
   it('stops on a bad value with a message naming each bad variable', () => {

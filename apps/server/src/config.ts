@@ -6,7 +6,7 @@ const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'si
 /** Every setting, its variable and its default: the one place configuration is read. */
 const EnvSchema = z.object({
   GUREUM_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
-  GUREUM_HOST: z.string().min(1).default('0.0.0.0'),
+  GUREUM_HOST: z.string().min(1).default('127.0.0.1'),
   GUREUM_DATA_DIR: z.string().min(1).default('./data'),
   GUREUM_DATABASE_URL: z
     .string()
@@ -123,6 +123,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     volumeUsageSeconds: e.GUREUM_VOLUME_USAGE_SECONDS,
     streamRecheckSeconds: e.GUREUM_STREAM_RECHECK_SECONDS,
   };
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
+
+/**
+ * The warning to print when Gureum serves plain HTTP on an address other hosts can reach
+ * (passwords, session cookies and tokens would cross the network in clear), or null.
+ */
+export function listenWarning(config: Pick<Config, 'host' | 'port' | 'tls'>): string | null {
+  if (config.tls || LOOPBACK.test(config.host)) return null;
+  return `warning: serving plain HTTP on ${config.host}:${config.port}, reachable from other hosts: passwords, session cookies and API tokens cross the network unencrypted. Set GUREUM_TLS_CERT and GUREUM_TLS_KEY, put Gureum behind a TLS proxy, or leave GUREUM_HOST unset (127.0.0.1)`;
 }
 
 /** The settings as printed at start, secrets masked. */

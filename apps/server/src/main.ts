@@ -1,4 +1,4 @@
-import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { ConfigError, describeConfig, listenWarning, loadConfig } from './config.js';
 import { createGureum } from './gureum.js';
 import { createLogger } from './logger.js';
 
@@ -21,6 +21,11 @@ async function main(): Promise<void> {
   }
   await gureum.http.listen({ port: config.port, host: config.host });
   log.info({ url: `${config.tls ? 'https' : 'http'}://localhost:${config.port}`, tokenFile: gureum.tokenFile }, 'gureum is listening');
+  const warning = listenWarning(config);
+  if (warning) {
+    process.stderr.write(`gureum: ${warning}\n`);
+    log.warn(warning);
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {
