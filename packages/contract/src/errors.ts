@@ -53,6 +53,10 @@ export const errorCatalog = {
   PORT_CONFLICT: 409,
   INSTANCE_NOT_RUNNING: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A path parameter longer than any id the API has (the path is refused before routing). */
+  URI_TOO_LONG: 414,
+  /** A WebSocket route (the terminal) fetched as plain HTTP, without `Upgrade: websocket`. */
+  UPGRADE_REQUIRED: 426,
   TOO_MANY_ATTEMPTS: 429,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IMAGE_PULL_FAILED: 502,

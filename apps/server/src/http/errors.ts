@@ -30,10 +30,17 @@ export function toHttpError(err: unknown): HttpError {
     FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE'],
     FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE'],
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'VALIDATION_FAILED'],
+    FST_ERR_MAX_PARAM_LENGTH: [414, 'URI_TOO_LONG'],
+    FST_ERR_BAD_URL: [400, 'VALIDATION_FAILED'],
+    FST_ERR_ASYNC_CONSTRAINT: [400, 'VALIDATION_FAILED'],
   };
   if (fe.code && mapped[fe.code]) {
     const [status, code] = mapped[fe.code]!;
     return { status, body: { error: { code, message: fe.message ?? code } }, headers: {}, internal: false };
+  }
+  // Any other error Fastify itself raised with a client status is the client's: its status, a generic code.
+  if (fe.code?.startsWith('FST_') && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: { error: { code: 'VALIDATION_FAILED', message: fe.message ?? 'the request is not valid' } }, headers: {}, internal: false };
   }
   if (err instanceof SyntaxError) return { status: 400, body: { error: { code: 'INVALID_JSON', message: `the request body is not valid JSON: ${err.message}` } }, headers: {}, internal: false };
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; see the server log' } }, headers: {}, internal: true };

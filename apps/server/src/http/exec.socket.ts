@@ -25,10 +25,10 @@ type ClientMessage = { data: Buffer; isBinary: boolean };
  */
 export function registerExec(app: FastifyInstance, s: Services): void {
   const route = routes.instanceExec;
-  app.get(
-    route.path,
+  app.route(
     {
-      websocket: true,
+      method: 'GET',
+      url: route.path,
       config: { routeId: 'instanceExec' },
       // An upgrade refused before the WebSocket plugin saw it (401 from the auth hook) leaves
       // the raw socket open: nothing else closes it, and it would hold the server's close.
@@ -36,8 +36,7 @@ export function registerExec(app: FastifyInstance, s: Services): void {
         if (reply.statusCode !== 101 && request.headers.upgrade !== undefined && !request.raw.socket.destroyed) request.raw.socket.destroy();
         done();
       },
-    },
-    (socket: WebSocket, request) => {
+      wsHandler: (socket: WebSocket, request) => {
       // Input may arrive while the session is being set up: keep it until there is a session.
       const early: ClientMessage[] = [];
       let onMessage = (data: Buffer, isBinary: boolean): void => {
@@ -98,6 +97,11 @@ export function registerExec(app: FastifyInstance, s: Services): void {
           }
         }
       })();
+      },
+      // Fetched as plain HTTP (no Upgrade): say what it takes, in the API's envelope.
+      handler: () => {
+        throw new DomainError('UPGRADE_REQUIRED', `${route.path} is a WebSocket: connect with Upgrade: websocket`);
+      },
     },
   );
 }

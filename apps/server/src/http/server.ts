@@ -1,8 +1,9 @@
 import websocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logger.js';
 import { bindRoutes } from './bind.js';
 import type { Services } from './context.js';
+import { allowedMethods } from './allowed-methods.js';
 import { toHttpError } from './errors.js';
 import { registerAuth } from './auth.hook.js';
 import { dashboardHandler, registerDashboard } from './dashboard.static.js';
@@ -19,6 +20,8 @@ import { alertHandlers } from './routes/alerts.routes.js';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 64 * 1024 * 1024 * 1024;
+/** Above the longest id the contract takes (an image reference of 512 characters, each of which may be percent-encoded). */
+const MAX_PARAM_LENGTH = 3 * 512;
 
 export interface ServerOptions {
   tls?: { cert: Buffer; key: Buffer } | undefined;
@@ -29,10 +32,23 @@ export interface ServerOptions {
 /** The HTTP API: every contract route, the exec WebSocket, one error handler, one auth hook. */
 export async function buildServer(services: Services, log: Logger, { tls, streamRecheckMs }: ServerOptions): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = log;
-  const options = { loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true };
+  const options = {
+    loggerInstance: logger,
+    bodyLimit: JSON_BODY_LIMIT,
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors the router raises before any route (a bad URL, an over-long parameter): the same envelope.
+    frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = toHttpError(err);
+      void reply.code(status).send(body);
+    },
+  };
   // One type for both: the routes do not care whether the socket is TLS (request.protocol tells).
   const app = (tls ? Fastify({ ...options, https: tls }) : Fastify(options)) as unknown as FastifyInstance;
 
+  // The API speaks JSON (and tarballs): a body of another type is 415, not a string handed to a schema.
+  app.removeContentTypeParser('text/plain');
   // Image uploads stream straight to the engine: never buffered whole.
   app.addContentTypeParser(['application/x-tar', 'application/octet-stream'], { bodyLimit: UPLOAD_LIMIT }, (_req, payload, done) => done(null, payload));
 
@@ -62,6 +78,14 @@ export async function buildServer(services: Services, log: Logger, { tls, stream
   registerDashboard(app, dashboard);
   app.setNotFoundHandler((request, reply) => {
     if (dashboard(request, reply)) return;
+    const allowed = allowedMethods(request.url.split('?')[0]!);
+    if (allowed) {
+      void reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({ error: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not a method of ${request.url.split('?')[0]}: use ${allowed.join(', ')}`, details: { allowed } } });
+      return;
+    }
     void reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 

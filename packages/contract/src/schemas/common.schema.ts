@@ -13,6 +13,9 @@ export const Name = z
 
 export const Timestamp = z.string().describe('ISO 8601 time');
 
+/** Where a page of a log (events, audit) starts or ends: an entry id, or an ISO time (Date.parse alone would take "foo 1"). */
+export const LogCursor = z.string().refine((s) => /^\d+$/.test(s) || (/^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s))), 'must be an entry id or an ISO time');
+
 export const ErrorBody = z.object({
   error: z.object({
     code: z.string().describe('Stable machine-readable code, e.g. PROJECT_NOT_FOUND'),

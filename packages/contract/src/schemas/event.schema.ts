@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from './common.schema.js';
+import { LogCursor, Timestamp } from './common.schema.js';
 
 export const EventType = z.enum([
   'project.created',
@@ -67,7 +67,7 @@ export type Event = z.infer<typeof Event>;
 export const EventsQuery = z.object({
   project: z.string().optional(),
   instance: z.string().optional(),
-  since: z.string().optional().describe('An event id (events after it) or an ISO time'),
+  since: LogCursor.optional().describe('An event id (events after it) or an ISO time'),
   type: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });

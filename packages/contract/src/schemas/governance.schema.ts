@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Name, Timestamp } from './common.schema.js';
+import { LogCursor, Name, Timestamp } from './common.schema.js';
 
 const limit = z.number().int().min(0).nullable().describe('null: no limit');
 
@@ -63,11 +63,9 @@ export const AuditEntry = z.object({
   code: z.string().nullable(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
-/** Where a page of the audit log starts or ends: an entry id, or an ISO time (Date.parse alone would take "foo 1"). */
-const AuditCursor = z.string().refine((s) => /^\d+$/.test(s) || (/^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s))), 'must be an entry id or an ISO time');
 export const AuditQuery = z.object({
-  since: AuditCursor.optional().describe('An entry id (entries after it) or an ISO time (entries from then on)'),
-  before: AuditCursor.optional().describe('An entry id (entries before it) or an ISO time (entries before then): the next page of order=desc is before=<id of its last entry>'),
+  since: LogCursor.optional().describe('An entry id (entries after it) or an ISO time (entries from then on)'),
+  before: LogCursor.optional().describe('An entry id (entries before it) or an ISO time (entries before then): the next page of order=desc is before=<id of its last entry>'),
   actor: z.string().optional(),
   order: z.enum(['asc', 'desc']).default('asc').describe('asc: oldest first (the next page is since=<id of its last entry>); desc: newest first'),
   limit: z.coerce.number().int().min(1).max(1000).default(200),

@@ -132,7 +132,8 @@ export class DockerImages {
     await this.engine.call(
       `remove image ${idOrRef}`,
       (signal) => this.engine.docker.getImage(idOrRef).remove({ force, abortSignal: signal }),
-      { 404: 'IMAGE_NOT_FOUND', 409: 'IMAGE_IN_USE' },
+      // 400: the engine cannot parse the reference (too long a name, say): the caller's mistake.
+      { 400: 'VALIDATION_FAILED', 404: 'IMAGE_NOT_FOUND', 409: 'IMAGE_IN_USE' },
       // Removing a large image's layers takes the engine longer than an ordinary call.
       this.engine.timeoutMs * 6,
     );
