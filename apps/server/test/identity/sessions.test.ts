@@ -127,31 +127,56 @@ describe('password login and the session cookie', () => {
 
 // The cases use distinct users and addresses, so they run side by side (each waits out the brake).
 describe('brute-force brake', { concurrency: true }, () => {
-  it('slows the guesses at one user, then refuses it (429) even with the right password, while its addresses and other users still log in', async () => {
+  it('slows the guesses at one user from many addresses, but they cannot lock that user out', async () => {
     const target = await createUser(g, 'target');
-    // Ten guesses at `target`, each from its own address: only the user name adds up.
+    // Twelve guesses at `target`, each from its own address: the user's count adds up and slows.
     const took: number[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 12; i++) {
       const { reply, ms } = await attempt(target.name, `guess-${i}`, `127.0.1.${i + 1}`);
       assertRefused(reply, 401, 'LOGIN_FAILED', `guess ${i}`);
       took.push(ms);
     }
     // The brake sleeps before the 4th guess on; only a lower bound is a fact (the machine may be slow, never fast).
     assert.ok(took[3]! >= 250 && took[9]! >= 4000, `guesses took ${took.map(Math.round).join(', ')} ms`);
-    const locked = (await attempt(target.name, target.password, '127.0.1.99')).reply;
-    assertRefused(locked, 429, 'TOO_MANY_ATTEMPTS', 'the right password on a locked user');
-    assertRetryAfter(locked);
-    // Another user, from an address that took part in the guessing, is not locked out.
-    assert.equal((await attempt(bo.name, bo.password, '127.0.1.1')).reply.status, 200);
-    // The locked user's API tokens still work: the brake is on password guessing only.
-    assert.equal((await callRoute(g, 'whoami', { token: target.token })).status, 200);
+    // The right password still signs in (slowed), from an address of the guessing or another one.
+    assert.equal((await attempt(target.name, target.password, '127.0.1.99')).reply.status, 200, 'the right password after the guessing');
+    assert.equal((await attempt(bo.name, bo.password, '127.0.1.1')).reply.status, 200, 'another user from a guessing address');
   });
 
-  it('refuses an address that guesses at many users (429), even for a right password, while other addresses log in', async () => {
+  it('refuses one name guessed at from one address (429) even with the right password there, and only there', async () => {
+    const guessed = await createUser(g, 'guessed');
+    const from = '127.0.5.1';
+    for (let i = 0; i < 10; i++) assertRefused((await attempt(guessed.name, `guess-${i}`, from)).reply, 401, 'LOGIN_FAILED', `guess ${i}`);
+    const locked = (await attempt(guessed.name, guessed.password, from)).reply;
+    assertRefused(locked, 429, 'TOO_MANY_ATTEMPTS', 'the right password where the guessing came from');
+    assertRetryAfter(locked);
+    assert.equal((await attempt(guessed.name, guessed.password, '127.0.5.2')).reply.status, 200, 'the same user from another address');
+    // The guessed user's API tokens still work: the brake is on password guessing only.
+    assert.equal((await callRoute(g, 'whoami', { token: guessed.token })).status, 200);
+  });
+
+  it('lets a right password through after many failures for unknown names from the same address, and tells nothing about names there', async () => {
     const from = '127.0.2.1';
     for (let i = 0; i < 10; i++) assertRefused((await attempt(`someone-${i}`, 'guess', from)).reply, 401, 'LOGIN_FAILED', `guess ${i}`);
-    assertRefused((await attempt(bo.name, bo.password, from)).reply, 429, 'TOO_MANY_ATTEMPTS', 'a right password from the locked address');
-    assert.equal((await attempt(bo.name, bo.password, '127.0.2.2')).reply.status, 200, 'the same user from another address');
+    // From now on every wrong password from this address is 429, whether the name exists or not.
+    const unknown = (await attempt('someone-else', 'guess', from)).reply;
+    const real = (await attempt(bo.name, 'not-bo-password', from)).reply;
+    assertRefused(unknown, 429, 'TOO_MANY_ATTEMPTS', 'an unknown name');
+    assertRefused(real, 429, 'TOO_MANY_ATTEMPTS', 'a real name with a wrong password');
+    assertRetryAfter(real);
+    // The account's owner, behind the same address, signs in.
+    assert.equal((await attempt(bo.name, bo.password, from)).reply.status, 200, 'the right password from that address');
+  });
+
+  it('refuses an address that guesses at many real accounts (429), even for a right password, while other addresses log in', async () => {
+    const from = '127.0.7.1';
+    const users = await Promise.all(['spray-a', 'spray-b', 'spray-c'].map((n) => createUser(g, n)));
+    for (const u of users.slice(0, 2)) {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => attempt(u.name, `guess-${i}`, from)));
+    }
+    assertRefused((await attempt(users[2]!.name, users[2]!.password, from)).reply, 429, 'TOO_MANY_ATTEMPTS', 'a right password from the spraying address');
+    assertRefused((await attempt('no-such-user-here', 'guess', from)).reply, 429, 'TOO_MANY_ATTEMPTS', 'an unknown name there: the same answer');
+    assert.equal((await attempt(users[2]!.name, users[2]!.password, '127.0.7.2')).reply.status, 200, 'the same user from another address');
   });
 
   it('brakes guesses at the current password through a password change too (a stolen token cannot guess freely)', async () => {
@@ -161,7 +186,7 @@ describe('brute-force brake', { concurrency: true }, () => {
     const locked = await change(victim.password);
     assertRefused(locked, 429, 'TOO_MANY_ATTEMPTS', 'the right password once locked');
     assertRetryAfter(locked);
-    assertRefused((await attempt(victim.name, victim.password, '127.0.6.2')).reply, 429, 'TOO_MANY_ATTEMPTS', 'login of the same user');
+    assert.equal((await attempt(victim.name, victim.password, '127.0.6.2')).reply.status, 200, 'the user still logs in from elsewhere');
   });
 
   it('counts concurrent guesses from when they start: a burst of 20 gets at most 10 password checks', async () => {

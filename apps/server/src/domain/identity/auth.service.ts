@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { Store } from '../../store/store.js';
 import { DomainError } from '../core/errors.js';
 import type { Principal } from './access.js';
-import { LoginLimiter } from './login-limiter.js';
+import { LoginLimiter, type AttemptKey } from './login-limiter.js';
 import type { TokenRecord, UserRecord } from '../core/records.js';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -83,17 +83,35 @@ export class AuthService {
 
   /**
    * Checks a user's password behind the brute-force brake: every place a password is tried
-   * (login, the current password of a change) counts against the same user and address.
+   * (login, the current password of a change) counts alike. The rule (docs/security.md, "The
+   * login brake") locks guessing, never the account:
+   * - a name guessed at from one address is refused there after `lockAfter` failures (`pair`);
+   * - failures at one real account from anywhere slow its logins but never refuse them (`user`),
+   *   so nobody can lock another user out from elsewhere;
+   * - an address that guesses at many real accounts is refused after twice `lockAfter` (`known`);
+   * - an address that keeps trying names that do not exist gets 429 for every wrong password
+   *   (`unknown`), real account or not, so the answers tell nothing; a right password still passes.
    */
   async checkPassword(name: string, password: string, address: string): Promise<UserRecord> {
-    const attempt = await this.limiter.begin([`user:${name}`, `addr:${address}`]);
     const user = await this.store.users.getByName(name);
+    const lock = this.limiter.lockAfter;
+    const pair = `pair:${name}@${address}`;
+    const unknown = `unknown:${address}`;
+    const keys: AttemptKey[] = [
+      { key: pair, lockAfter: lock },
+      // Checked for every attempt, so that its refusal does not tell real names from others; counted for real ones.
+      { key: `known:${address}`, lockAfter: 2 * lock, slows: false, counts: user !== undefined },
+      user ? { key: `user:${name}`, lockAfter: null } : { key: unknown, lockAfter: null },
+    ];
+    const unknownLocked = this.limiter.count(unknown) >= lock;
+    const attempt = await this.limiter.begin(keys);
     const ok = user !== undefined && !user.disabled && (await verifyPassword(password, user.passwordHash));
     if (!ok || !user) {
       if (!user) await hashPassword(password); // same cost whether or not the user exists
+      if (unknownLocked) this.limiter.refuseIfLocked(unknown, lock);
       throw new DomainError('LOGIN_FAILED', 'wrong user name or password'); // the attempt stays counted
     }
-    this.limiter.succeed(attempt, [`user:${name}`]);
+    this.limiter.succeed(attempt, [pair, `user:${name}`]);
     return user;
   }
 

@@ -94,4 +94,22 @@ describe('LoginLimiter', () => {
     // Three counted: the lock frees when the oldest ages out, 14 minutes from now.
     assert.equal(((await refusal(limiter.begin(['k']))).details as { retryAfterSeconds: number }).retryAfterSeconds, 14 * 60);
   });
+
+  it('takes keys that only slow, that only check, or that lock at their own count', async () => {
+    const clock = manualClock();
+    const limiter = new LoginLimiter(OPTIONS, clock);
+    // A key that never locks: fifty attempts, all let through, slowed at most by the cap.
+    for (let i = 0; i < 50; i++) await limiter.begin([{ key: 'user:a', lockAfter: null }]);
+    assert.equal(limiter.count('user:a'), 50);
+    assert.equal(Math.max(...clock.slept), 4000);
+    // A key that is checked but not counted, and one that does not slow.
+    clock.slept.length = 0;
+    for (let i = 0; i < 5; i++) await limiter.begin([{ key: 'known:1', lockAfter: 20, slows: false }, { key: 'probe', lockAfter: 20, counts: false }]);
+    assert.equal(limiter.count('known:1'), 5);
+    assert.equal(limiter.count('probe'), 0);
+    assert.deepEqual(clock.slept, [], 'a key that does not slow adds no delay');
+    for (let i = 0; i < 15; i++) await limiter.begin([{ key: 'known:1', lockAfter: 20, slows: false }]);
+    assert.equal((await refusal(limiter.begin([{ key: 'other', lockAfter: 10 }, { key: 'known:1', lockAfter: 20, counts: false }]))).code, 'TOO_MANY_ATTEMPTS', 'a checked key refuses though it is not counted');
+    assert.equal(limiter.count('other'), 0, 'a refused attempt counts nowhere');
+  });
 });

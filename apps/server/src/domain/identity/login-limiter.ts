@@ -27,6 +27,17 @@ export interface LoginAttempt {
   at: number;
 }
 
+/** A key an attempt is braked by, and how. A plain string is a key that counts, slows and locks at `lockAfter`. */
+export interface AttemptKey {
+  key: string;
+  /** Attempts counted before further ones are refused; null: never refused by this key. */
+  lockAfter: number | null;
+  /** Whether this key's count delays the attempt (default true). */
+  slows?: boolean;
+  /** Whether the attempt is counted against this key (default true); false: the key is only checked. */
+  counts?: boolean;
+}
+
 /** The delay before an attempt when `n` earlier attempts are still counted. */
 export function delayFor(n: number, o: LimiterOptions = DEFAULTS): number {
   return n < o.slowAfter ? 0 : Math.min(o.maxDelayMs, 250 * 2 ** (n - o.slowAfter));
@@ -47,25 +58,36 @@ export class LoginLimiter {
     private readonly clock: LimiterClock = REAL_CLOCK,
   ) {}
 
+  /** The default lock threshold, for callers composing keys. */
+  get lockAfter(): number {
+    return this.o.lockAfter;
+  }
+
   /** Refuses (TOO_MANY_ATTEMPTS) if any key is locked; otherwise counts the attempt and waits its delay. */
-  async begin(keys: string[]): Promise<LoginAttempt> {
+  async begin(given: Array<string | AttemptKey>): Promise<LoginAttempt> {
     if (this.attempts.size > SWEEP_ABOVE) this.sweep();
+    const keys = given.map((k): AttemptKey => (typeof k === 'string' ? { key: k, lockAfter: this.o.lockAfter } : k));
     let worst = 0;
-    for (const key of keys) {
-      const list = this.recent(key);
-      if (list.length >= this.o.lockAfter) {
-        // Unlocked once enough of the attempts have aged out to bring the count under the limit.
-        const freeing = list[list.length - this.o.lockAfter]!;
-        const retryAfterSeconds = Math.max(1, Math.ceil((freeing + this.o.windowMs - this.clock.now()) / 1000));
-        throw new DomainError('TOO_MANY_ATTEMPTS', `too many failed logins: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
-      }
-      worst = Math.max(worst, list.length);
+    for (const k of keys) {
+      if (k.lockAfter !== null) this.refuseIfLocked(k.key, k.lockAfter);
+      if (k.slows !== false) worst = Math.max(worst, this.recent(k.key).length);
     }
     const at = this.clock.now();
-    for (const key of keys) this.attempts.set(key, [...this.recent(key), at]);
+    const counted = keys.filter((k) => k.counts !== false).map((k) => k.key);
+    for (const key of counted) this.attempts.set(key, [...this.recent(key), at]);
     const delay = delayFor(worst, this.o);
     if (delay > 0) await this.clock.sleep(delay);
-    return { keys, at };
+    return { keys: counted, at };
+  }
+
+  /** Throws TOO_MANY_ATTEMPTS, with when to come back, if `key` has `lockAfter` attempts or more counted. */
+  refuseIfLocked(key: string, lockAfter: number = this.o.lockAfter): void {
+    const list = this.recent(key);
+    if (list.length < lockAfter) return;
+    // Unlocked once enough of the attempts have aged out to bring the count under the limit.
+    const freeing = list[list.length - lockAfter]!;
+    const retryAfterSeconds = Math.max(1, Math.ceil((freeing + this.o.windowMs - this.clock.now()) / 1000));
+    throw new DomainError('TOO_MANY_ATTEMPTS', `too many failed logins: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 
   /**
