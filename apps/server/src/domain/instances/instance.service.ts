@@ -73,7 +73,7 @@ export class InstanceService {
       await trx.instances.insert(instance);
       return instance;
     });
-    await this.events.record('instance.created', { project, instance: record.name, message: `instance ${record.name} of app ${record.app} created`, data: { app: record.app, parameters: record.parameters } });
+    await this.events.record('instance.created', { project, instance: record.name, message: `instance ${record.name} of app ${record.app} created`, data: { app: record.app, parameters: Object.keys(record.parameters) } });
     this.queue.enqueue(record.id);
     return toInstanceView(record);
   }
