@@ -105,6 +105,19 @@ describe('apps', () => {
     await expectError(g.client.call('getApp', { params: { app: name } }), 404, 'APP_NOT_FOUND');
   });
 
+  it('refuses an image reference outside the distribution grammar (upper case, credentials) with 400, naming the field', async () => {
+    for (const image of ['Gureum-Test/BusyBox:1', 'admin:hunter2@127.0.0.1:5055/gureum-test/busybox:1']) {
+      const name = uniqueName('ref');
+      const res = await fetch(`${g.url}/api/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${g.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name, components: [{ name: 'w', image }] }) });
+      const body = (await res.json()) as { error: { code: string; message: string; details: { path: string }[] } };
+      assert.equal(res.status, 400, image);
+      assert.equal(body.error.code, 'VALIDATION_FAILED');
+      assert.deepEqual(body.error.details.map((d) => d.path), ['components.0.image']);
+      assert.ok(!body.error.message.includes('hunter2'), 'the answer does not repeat a credential');
+      await expectError(g.client.call('getApp', { params: { app: name } }), 404, 'APP_NOT_FOUND');
+    }
+  });
+
   it('updates an app and bumps its version; refuses a duplicate', async () => {
     const name = uniqueName('upd');
     await g.client.call('createApp', { body: busyboxApp(name) });

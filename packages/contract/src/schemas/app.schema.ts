@@ -31,12 +31,32 @@ export const ParameterSpec = z.discriminatedUnion('type', [
 ]);
 export type ParameterSpec = z.infer<typeof ParameterSpec>;
 
-/** An image reference: [registry[:port]/]repo[:tag][@digest]. */
+// The distribution reference grammar (what registries and the engine accept), as in
+// github.com/distribution/reference: lower-case path components, an optional registry host
+// (any case) with a port, a tag, a digest. A name is at most 255 characters.
+const ALNUM = '[a-z0-9]+';
+const PATH_COMPONENT = `${ALNUM}(?:(?:[._]|__|-+)${ALNUM})*`;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const NAME = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const REFERENCE = new RegExp(`^(${NAME})(?::${TAG})?(?:@${DIGEST})?$`);
+const NAME_MAX = 255;
+
+/** An image reference: [registry[:port]/]name[:tag][@digest], by the distribution reference grammar. */
 export const ImageRef = z
   .string()
   .min(1)
   .max(512)
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/, { message: 'is not a valid image reference' });
+  .superRefine((ref, ctx) => {
+    const match = REFERENCE.exec(ref);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid image reference: [registry[:port]/]name[:tag][@digest], with a lower-case name and no user or password' });
+    } else if (match[1]!.length > NAME_MAX) {
+      ctx.addIssue({ code: 'custom', message: `is not a valid image reference: the name is longer than ${NAME_MAX} characters` });
+    }
+  });
 
 export const PortSpec = z
   .object({
