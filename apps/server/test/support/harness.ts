@@ -38,15 +38,18 @@ export interface TestGureum {
 
 /** A real Gureum in this process: real SQLite in a temp dir, the real Docker engine, a real port. */
 export async function startGureum(env: Record<string, string> = {}, dataDir = tempDir()): Promise<TestGureum> {
+  // Each test server is an installation of its own, unless GUREUM_INSTALLATION is '' (none: unscoped).
   const installation = env.GUREUM_INSTALLATION ?? uniqueName('test');
-  const config = loadConfig({ GUREUM_DATA_DIR: dataDir, GUREUM_PORT: '0', GUREUM_HOST: '127.0.0.1', GUREUM_RESYNC_SECONDS: '2', GUREUM_LOG_LEVEL: 'warn', GUREUM_INSTALLATION: installation, ...env });
+  const settings: Record<string, string> = { GUREUM_DATA_DIR: dataDir, GUREUM_PORT: '0', GUREUM_HOST: '127.0.0.1', GUREUM_RESYNC_SECONDS: '2', GUREUM_LOG_LEVEL: 'warn', ...env, GUREUM_INSTALLATION: installation };
+  if (installation === '') delete settings.GUREUM_INSTALLATION;
+  const config = loadConfig(settings);
   const gureum = await createGureum(config, pino({ level: process.env.GUREUM_TEST_LOG ?? 'silent' }));
   await gureum.http.listen({ port: 0, host: '127.0.0.1' });
   const address = gureum.http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const token = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
-  return { gureum, installation, driver: new DockerDriver({ installation }), url, token, dataDir, client: new GureumClient({ baseUrl: url, token }), stop: () => gureum.stop() };
+  return { gureum, installation, driver: new DockerDriver({ installation: installation || undefined }), url, token, dataDir, client: new GureumClient({ baseUrl: url, token }), stop: () => gureum.stop() };
 }
 
 /** Gureum as a separate process (for kill -9 tests), from the built server. */

@@ -25,8 +25,9 @@ export function scopeFilters(installation: string | undefined): string[] {
   return installation ? [`${INSTALLATION_LABEL}=${installation}`] : [];
 }
 
+/** Whether an object belongs to this installation; without one, an empty value is the same as none. */
 export function inScope(labels: Record<string, string> | null | undefined, installation: string | undefined): boolean {
-  return labels?.[INSTALLATION_LABEL] === installation;
+  return (labels?.[INSTALLATION_LABEL] ?? '') === (installation ?? '');
 }
 
 interface LabelledPort {
@@ -53,7 +54,9 @@ export function replicaLabels(spec: ReplicaSpec, installation?: string): Record<
     [LABEL.specHash]: spec.specHash,
     ...spec.labels,
     [PORTS_LABEL]: JSON.stringify(ports),
-    ...scopeLabels(installation),
+    // Always set, empty without an installation: a container inherits its image's labels, and an
+    // image labelled with another installation must not make the replica invisible to this one.
+    [INSTALLATION_LABEL]: installation ?? '',
   };
 }
 
