@@ -67,7 +67,7 @@ describe('alert, policy and autoscale arguments', () => {
   });
 
   it('lays policy flags over the current policy, leaving the rest', () => {
-    const base = { allowPrivileged: false, allowHostNetwork: true, allowHostPid: false, allowHostIpc: false, allowHostPaths: ['/data'], allowCapabilities: [], allowRoot: true, pidsLimit: 1024 };
+    const base = { allowPrivileged: false, allowHostNetwork: true, allowHostPid: false, allowHostIpc: false, allowHostPaths: ['/data'], allowCapabilities: [], allowRoot: true, allowHostPorts: true, allowLowHostPorts: false, pidsLimit: 1024 };
     assert.deepEqual(mergePolicy(base, { allowHostNetwork: false, allowCapabilities: 'SYS_PTRACE, NET_ADMIN', allowHostPaths: 'none', pidsLimit: '64' }), {
       ...base,
       allowHostNetwork: false,

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { printItem, renderFields, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 
-type Switch = 'allowPrivileged' | 'allowHostNetwork' | 'allowHostPid' | 'allowHostIpc' | 'allowRoot';
+type Switch = 'allowPrivileged' | 'allowHostNetwork' | 'allowHostPid' | 'allowHostIpc' | 'allowRoot' | 'allowHostPorts' | 'allowLowHostPorts';
 type List = 'allowHostPaths' | 'allowCapabilities';
 
 /** The yes/no fields, each a --allow-x / --no-allow-x pair of flags. */
@@ -15,6 +15,8 @@ const SWITCHES: [Switch, string, string][] = [
   ['allowHostPid', 'host-pid', 'the host’s process namespace'],
   ['allowHostIpc', 'host-ipc', 'the host’s IPC namespace'],
   ['allowRoot', 'root', 'running as uid 0'],
+  ['allowHostPorts', 'host-ports', 'publishing on a fixed host port'],
+  ['allowLowHostPorts', 'low-host-ports', 'fixed host ports below 1024'],
 ];
 const LISTS: [List, string, string][] = [
   ['allowHostPaths', 'host-paths', 'host path prefixes that may be bind-mounted, comma-separated (none: no host path)'],

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Instance } from '@gureum/contract';
-import { REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
+import { freePort, REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
 
 const run = promisify(execFile);
 const DEFAULT_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'AUDIT_WRITE'];
@@ -108,6 +108,7 @@ describe('container policy: escape attempts through the API', () => {
     { what: 'a host path', component: { volumes: [{ hostPath: '/etc', mountPath: '/host-etc', readOnly: true }] }, rule: 'hostPath' },
     { what: 'the Docker socket', component: { volumes: [{ hostPath: '/var/run/docker.sock', mountPath: '/var/run/docker.sock' }] }, rule: 'dockerSocket' },
     { what: 'the directory of the Docker socket', component: { volumes: [{ hostPath: '/run', mountPath: '/host-run' }] }, rule: 'dockerSocket' },
+    { what: 'a fixed host port below 1024', component: { ports: [{ name: 'web', containerPort: 80, hostPort: 80 }] }, rule: 'hostPort' },
   ];
 
   for (const attempt of attempts) {
@@ -144,7 +145,7 @@ describe('container policy: escape attempts through the API', () => {
   it('answers the defaults as the policy of a project nobody relaxed', async () => {
     const res = await api('GET', `/api/v1/projects/${locked}/policy`);
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json, { allowPrivileged: false, allowHostNetwork: false, allowHostPid: false, allowHostIpc: false, allowHostPaths: [], allowCapabilities: [], allowRoot: true, pidsLimit: 1024 });
+    assert.deepEqual(res.json, { allowPrivileged: false, allowHostNetwork: false, allowHostPid: false, allowHostIpc: false, allowHostPaths: [], allowCapabilities: [], allowRoot: true, allowHostPorts: true, allowLowHostPorts: false, pidsLimit: 1024 });
   });
 });
 
@@ -273,6 +274,34 @@ describe('container policy: host namespaces, once the admin allows them', () => 
     assert.deepEqual(hc.CapDrop, ['ALL']);
     // The host's PID 1 is visible from inside.
     assert.notEqual(await docker('exec', id, 'cat', '/proc/1/comm'), 'docker-init');
+  });
+});
+
+describe('container policy: host ports', () => {
+  it('refuses every fixed host port once the admin turns them off, and still runs an engine-chosen one', async () => {
+    const project = uniqueName('pol-ports');
+    assert.equal((await api('POST', '/api/v1/projects', { name: project })).status, 201);
+    try {
+      await setPolicy(project, { allowHostPorts: false });
+      const fixed = await launch(project, await app({ ports: [{ name: 'web', containerPort: 8080, hostPort: await freePort() }] }));
+      assert.equal(fixed.status, 403, JSON.stringify(fixed.json));
+      assert.equal(fixed.json.error?.code, 'POLICY_VIOLATION');
+      assert.match(fixed.json.error?.message ?? '', /fixed host port \d+\/tcp \(port web\) is not allowed/);
+      const chosen = await launch(project, await app({ ports: [{ name: 'web', containerPort: 8080, publish: true }] }));
+      assert.equal(chosen.status, 201, JSON.stringify(chosen.json));
+      const running = await runningInstance(project, chosen.name);
+      assert.ok((running.replicas[0]!.ports[0]?.hostPort ?? 0) > 0, 'published on a port the engine chose');
+    } finally {
+      await removeProjects(project);
+    }
+  });
+
+  it('lets a high fixed host port in by default, and one below 1024 only when the admin allows it', async () => {
+    const high = await launch(locked, await app({ ports: [{ name: 'web', containerPort: 8080, hostPort: await freePort() }] }), uniqueName('hp'));
+    assert.equal(high.status, 201, JSON.stringify(high.json));
+    await setPolicy(relaxed, { allowLowHostPorts: true });
+    const low = await api('POST', `/api/v1/projects/${relaxed}/instances`, { app: await app({ ports: [{ name: 'web', containerPort: 80, hostPort: 1023 }] }), name: uniqueName('lp'), replicas: 0 });
+    assert.equal(low.status, 201, JSON.stringify(low.json));
   });
 });
 

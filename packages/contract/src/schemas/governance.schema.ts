@@ -39,6 +39,8 @@ export const Policy = z
     allowHostPaths: z.array(z.string().regex(/^\//)).default([]).describe('Host path prefixes that may be bind-mounted'),
     allowCapabilities: z.array(Capability).default([]),
     allowRoot: z.boolean().default(true).describe('Replicas may run as uid 0 (inside their user namespace-less container)'),
+    allowHostPorts: z.boolean().default(true).describe("Components may publish a port on a fixed host port (a port of the node, taken from every other project); false: only engine-chosen host ports"),
+    allowLowHostPorts: z.boolean().default(false).describe('Fixed host ports below 1024 (the privileged ports: 22, 80, 443, ...) may be taken'),
     pidsLimit: z.number().int().min(16).max(1_000_000).default(1024),
   })
   .strict();

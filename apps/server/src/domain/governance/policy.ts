@@ -27,7 +27,10 @@ export interface PolicyOptions {
   resolveHostPath?: (p: string) => string;
 }
 
-export type PolicyRule = 'privileged' | 'hostNetwork' | 'hostPid' | 'hostIpc' | 'capability' | 'hostPath' | 'dockerSocket' | 'root';
+export type PolicyRule = 'privileged' | 'hostNetwork' | 'hostPid' | 'hostIpc' | 'capability' | 'hostPath' | 'dockerSocket' | 'root' | 'hostPort';
+
+/** Host ports below this are the privileged ones (ssh, http, https, ...). */
+export const LOW_PORT_LIMIT = 1024;
 
 export interface PolicyViolation {
   component: string;
@@ -101,6 +104,11 @@ export function componentViolations(policy: Policy, c: RenderedComponent, imageU
     const socket = sockets.find((sock, i) => (covers(written, sock) || covers(p, resolvedSockets[i]!)) && !allowedPaths.includes(resolvedSockets[i]!));
     if (socket !== undefined) add('dockerSocket', `host path ${m.hostPath} exposes the engine socket ${socket}${via}`);
     else if (!allowedPaths.some((allowed) => covers(allowed, p))) add('hostPath', `host path ${m.hostPath}${via} is not under a path the policy allows`);
+  }
+  for (const port of c.ports) {
+    if (port.hostPort === undefined) continue;
+    if (!policy.allowHostPorts) add('hostPort', `fixed host port ${port.hostPort}/${port.protocol} (port ${port.name}) is not allowed: leave hostPort out for an engine-chosen one`);
+    else if (port.hostPort < LOW_PORT_LIMIT && !policy.allowLowHostPorts) add('hostPort', `host port ${port.hostPort}/${port.protocol} (port ${port.name}) is below ${LOW_PORT_LIMIT}, which the policy does not allow`);
   }
   if (!policy.allowRoot) {
     if (s.user !== undefined) {
