@@ -127,7 +127,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     volumeUsage,
     secrets: new SecretService(store, projects, secretBox, events, reconciler),
     policies: new PolicyService(store, projects, events, reconciler),
-    images: new ImageService(runtime, events),
+    images: new ImageService(runtime, events, store),
     events,
     metrics,
     telemetry,

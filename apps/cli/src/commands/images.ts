@@ -17,6 +17,7 @@ const columns: Column<Image>[] = [
   { header: 'TAGS', value: tagList },
   { header: 'SIZE', value: (i) => formatBytes(i.sizeBytes) },
   { header: 'AGE', value: (i) => formatAge(i.createdAt) },
+  { header: 'USED BY', value: (i) => [...new Set((i.usedBy ?? []).map((u) => `${u.project}/${u.instance}`))].join(',') || '-' },
 ];
 
 const describeImage = (verb: string) => (i: Image) => `${verb} ${shortId(i.id)} (${formatBytes(i.sizeBytes)}): ${tagList(i)}\n`;

@@ -127,6 +127,7 @@ export default function ImagesPage() {
             { header: 'Tags', cell: (i) => i.tags.join(', ') || <span className="muted">untagged</span> },
             { header: 'Size', cell: (i) => formatBytes(i.sizeBytes) },
             { header: 'Created', cell: (i) => formatAgo(i.createdAt) },
+            { header: 'Used by', cell: (i) => [...new Set((i.usedBy ?? []).map((u) => `${u.project}/${u.instance}`))].join(', ') || <span className="muted">nothing you can see</span> },
             { header: 'Id', cell: (i) => <code>{i.id.replace('sha256:', '').slice(0, 12)}</code> },
           ]}
           rows={images.data}

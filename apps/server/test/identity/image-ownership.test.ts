@@ -129,4 +129,16 @@ describe('images are admin-managed', () => {
     assert.equal(await imageOf(LOCAL_REF), evilIds[1], 'the admin replaced the tag');
     await docker('tag', ids[LOCAL_REF]!, LOCAL_REF);
   });
+
+  it('lists every image with what uses it, each caller seeing the uses in the projects they can see', async () => {
+    type Listed = { id: string; tags: string[]; usedBy?: { project: string; instance: string }[] };
+    const list = async (token: string) => (await callRoute(g, 'listImages', { token })).body as Listed[];
+    const usesOf = (images: Listed[], ref: string) => images.find((i) => i.tags.includes(ref))?.usedBy?.map((u) => u.project) ?? null;
+    // The admin: the victim's instance, by its pinned id.
+    assert.deepEqual(usesOf(await list(g.token), LOCAL_REF), [victim]);
+    // Eve, in no project of the victim's: the image is listed (she may use it), its uses are not.
+    assert.deepEqual(usesOf(await list(eve.token), LOCAL_REF), []);
+    await addMember(g, victim, eve.name, 'viewer');
+    assert.deepEqual(usesOf(await list(eve.token), LOCAL_REF), [victim]);
+  });
 });

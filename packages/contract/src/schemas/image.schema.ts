@@ -4,11 +4,18 @@ import { Timestamp } from './common.schema.js';
 
 export const ImagePull = z.object({ ref: ImageRef }).strict();
 
+export const ImageUse = z.object({ project: z.string(), instance: z.string(), app: z.string(), component: z.string() });
+export type ImageUse = z.infer<typeof ImageUse>;
+
 export const Image = z.object({
   id: z.string(),
   tags: z.array(z.string()),
   sizeBytes: z.number(),
   createdAt: Timestamp,
+  usedBy: z
+    .array(ImageUse)
+    .optional()
+    .describe('In the image list: the instances the caller can see whose components run this image (pinned to its id, or naming one of its tags while not pinned yet)'),
 });
 export type Image = z.infer<typeof Image>;
 

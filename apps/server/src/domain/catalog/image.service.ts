@@ -1,18 +1,27 @@
 import type { Readable } from 'node:stream';
-import type { Image } from '@gureum/contract';
+import type { Image, ImageUse } from '@gureum/contract';
+import type { Store } from '../../store/store.js';
 import { DomainError } from '../core/errors.js';
 import type { EventService } from '../core/event.service.js';
 import type { PullProgress, Runtime } from '../core/runtime.js';
+import { canSee, type Scope } from '../identity/access.js';
 
 /** Images live in the engine, not in the store: these calls go to the runtime directly. */
 export class ImageService {
   constructor(
     private readonly runtime: Runtime,
     private readonly events: EventService,
+    private readonly store: Store,
   ) {}
 
-  async list(): Promise<Image[]> {
-    return this.runtime.listImages();
+  /** The engine's images (the admin provides them to everyone), each with the instances of the caller's projects that run it. */
+  async list(scope: Scope): Promise<Image[]> {
+    const [images, instances] = await Promise.all([this.runtime.listImages(), this.store.instances.list()]);
+    const uses = instances.filter((i) => canSee(scope, i.project)).flatMap((i) => i.components.map((c) => ({ c, use: { project: i.project, instance: i.name, app: i.app, component: c.name } })));
+    return images.map((image) => ({
+      ...image,
+      usedBy: uses.filter(({ c }) => (c.imageId !== undefined ? c.imageId === image.id : image.tags.includes(c.image))).map(({ use }): ImageUse => use),
+    }));
   }
 
   async pull(ref: string, onProgress: (p: PullProgress) => void): Promise<Image> {

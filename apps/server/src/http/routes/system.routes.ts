@@ -32,7 +32,7 @@ export function systemHandlers(s: Services): SystemHandlers {
     listNodes: () => s.runtime.nodes(),
     listEvents: ({ query }, { request }) => s.events.list(query, scopeOf(principalOf(request))),
     streamEvents: ({ query }, { request, reply }) => streamEvents(s.events, query.project, principalOf(request), request, reply),
-    listImages: () => s.images.list(),
+    listImages: (_input, { request }) => s.images.list(scopeOf(principalOf(request))),
     pullImage: ({ body }, { reply }) => streamProgress(reply, (onProgress) => s.images.pull(body.ref, onProgress).then((image) => ({ status: `pulled ${body.ref}`, image }))),
     loadImage: (_input, { request, reply }) => {
       // Only the upload media types reach here as a stream; anything else (JSON, text, no body) was parsed or absent.
