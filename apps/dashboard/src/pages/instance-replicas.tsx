@@ -1,6 +1,7 @@
 import type { Instance, ReplicaStatus } from '@gureum/contract';
 import { formatAgo } from '../ui/format.js';
 import { Table, type Column } from '../ui/table.js';
+import { noReplicasReason } from './instance-replicas.logic.js';
 
 const columns: Column<ReplicaStatus>[] = [
   { header: 'Replica', cell: (r) => `${r.component}/${r.index}` },
@@ -15,5 +16,5 @@ const columns: Column<ReplicaStatus>[] = [
 ];
 
 export function ReplicaTable({ instance }: { instance: Instance }) {
-  return <Table caption={`Replicas of ${instance.name}`} columns={columns} rows={instance.replicas} rowKey={(r) => `${r.component}/${r.index}`} empty="No replicas: the instance is scaled to zero or stopped." />;
+  return <Table caption={`Replicas of ${instance.name}`} columns={columns} rows={instance.replicas} rowKey={(r) => `${r.component}/${r.index}`} empty={noReplicasReason(instance)} />;
 }
