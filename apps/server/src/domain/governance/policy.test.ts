@@ -14,7 +14,7 @@ describe('container policy: defaults', () => {
     const p = effectivePolicy({});
     assert.deepEqual(
       { ...p },
-      { allowPrivileged: false, allowHostNetwork: false, allowHostPid: false, allowHostIpc: false, allowHostPaths: [], allowCapabilities: [], allowRoot: true, pidsLimit: 1024 },
+      { allowPrivileged: false, allowHostNetwork: false, allowHostPid: false, allowHostIpc: false, allowHostPaths: [], allowCapabilities: [], allowRoot: true, allowHostPorts: true, allowLowHostPorts: false, pidsLimit: 1024 },
     );
   });
 
