@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Image, Instance } from '@gureum/contract';
-import { busyboxApp, REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, type TestGureum } from '../../server/test/support/harness.js';
+import { busyboxApp, labelledImage, REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, type TestGureum } from '../../server/test/support/harness.js';
 import { buildCli, cliEnv, gureum, ok, OnTerminal } from './support.js';
 
 const docker = async (...args: string[]) => (await promisify(execFile)('docker', args)).stdout.trim();
@@ -79,10 +79,7 @@ describe('gureum images', () => {
     assert.match(await ok(env, ['inspect', '-p', project, 'web']), new RegExp(`${UPGRADED} +${before.replace('sha256:', '').slice(0, 12)}`));
 
     // The tag moves to another image (a label gives it an id of its own).
-    const container = await docker('create', TEST_IMAGE, 'true');
-    await docker('commit', '--change', `LABEL io.gureum-test.upgrade=${project}`, container, UPGRADED);
-    await docker('rm', container);
-    const next = await docker('image', 'inspect', '--format', '{{.Id}}', UPGRADED);
+    const next = await labelledImage(UPGRADED, { 'io.gureum-test.upgrade': project });
     assert.notEqual(next, before);
     await ok(env, ['restart', '-p', project, 'web', '--wait']);
     assert.equal((JSON.parse(await ok(env, ['inspect', '-p', project, 'web', '-o', 'json'])) as Instance).components[0]!.imageId, before, 'a restart is no upgrade');

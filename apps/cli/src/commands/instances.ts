@@ -1,7 +1,7 @@
 import type { Instance } from '@gureum/contract';
 import type { Command } from 'commander';
 import { examples, withOutput, withProject } from '../command-kit.js';
-import { isSettled, timeoutMs, waitForInstance } from '../instance-wait.js';
+import { timeoutMs, waitForInstance } from '../instance-wait.js';
 import { printItem, printList, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 import { describeInstance, instanceColumns } from './instance-view.js';
@@ -63,10 +63,8 @@ export function registerInstances(program: Command, session: Session): void {
     const upgraded: Instance[] = [];
     for (const name of names) {
       let instance = await client.call('updateInstance', { params: { project, instance: name }, body: { refreshImages: true } });
-      // Settled once the reconciler has pinned the images anew and reported the replicas since.
-      const since = instance.updatedAt;
-      const done = (i: Instance) => isSettled(i) && i.components.every((c) => c.imageId !== null || c.desiredReplicas === 0) && i.observedAt !== null && i.observedAt > since;
-      if (opts.wait) instance = (await waitForInstance(client, project, name, { timeoutMs: timeoutMs(opts.timeout), signal: session.interruptSignal(), done })) ?? instance;
+      // The upgrade is a new generation: settled once a status of it says every replica runs (pinned before that status is written).
+      if (opts.wait) instance = (await waitForInstance(client, project, name, { timeoutMs: timeoutMs(opts.timeout), signal: session.interruptSignal() })) ?? instance;
       upgraded.push(instance);
     }
     printList(upgraded, instanceColumns(false), { ...opts, quiet: opts.quiet ?? opts.output === 'table' }, (i) => i.name);

@@ -219,20 +219,15 @@ export class ComponentSync {
     return 0;
   }
 
-  /** Answers null when the image the component is pinned to is there (pulling an unpinned one if needed), else why not. */
+  /**
+   * Answers null when the image the component is pinned to is still there, else why not. Pulling
+   * and pinning happen before (reconciler/image-pin.ts): a component that wants replicas reaches
+   * this pinned, or not at all.
+   */
   private async ensureImage(component: RenderedComponent): Promise<string | null> {
-    if (component.imageId !== undefined) {
-      if (await this.runtime.imageExists(component.imageId)) return null;
-      return `IMAGE_NOT_FOUND: image ${component.image} as this instance runs it (${component.imageId}) is no longer on the engine: load it again, or upgrade the instance (refreshImages) to run what ${component.image} names now`;
-    }
-    if (await this.runtime.imageExists(component.image)) return null;
-    try {
-      await this.runtime.pullImage(component.image, () => {});
-      return null;
-    } catch (err) {
-      if (isDomainError(err) && err.code === 'ENGINE_UNAVAILABLE') throw err;
-      return `image ${component.image} cannot be found: ${(err as Error).message}`;
-    }
+    const image = component.imageId ?? component.image;
+    if (await this.runtime.imageExists(image)) return null;
+    return `IMAGE_NOT_FOUND: image ${component.image} as this instance runs it (${image}) is no longer on the engine: load it again, or upgrade the instance (refreshImages) to run what ${component.image} names now`;
   }
 
   /** With allowRoot off and no user given, an image that runs as root (by its USER) gets no replica. */

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { busyboxApp, REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, type TestGureum } from '../support/harness.js';
+import { busyboxApp, labelledImage, REGISTRY, removeProjects, startGureum, tempDir, uniqueName, type TestGureum } from '../support/harness.js';
 import { waitRunning } from '../streams/support.js';
 import { addMember, callRoute, codeOf, createToken, createUser, login, type Credentials, type TestUser } from './identity-kit.js';
 
@@ -31,16 +31,8 @@ const evilTar = path.join(work, 'evil.tar');
 const ids: Record<string, string> = {};
 const evilIds: string[] = [];
 
-/** An image of its own: TEST_IMAGE with a label, so that its id is unique. */
-async function labelled(ref: string, label: string): Promise<string> {
-  const container = await docker('create', TEST_IMAGE, 'true');
-  try {
-    await docker('commit', '--change', `LABEL io.gureum-test.origin=${label}`, container, ref);
-  } finally {
-    await docker('rm', container);
-  }
-  return docker('image', 'inspect', '--format', '{{.Id}}', ref);
-}
+/** An image of its own, with an origin label that makes its id unique. */
+const labelled = (ref: string, origin: string) => labelledImage(ref, { 'io.gureum-test.origin': origin });
 
 const imageOf = (ref: string) => docker('image', 'inspect', '--format', '{{.Id}}', ref);
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { busyboxApp, removeProjects, startGureum, TEST_IMAGE, uniqueName, type TestGureum } from '../support/harness.js';
+import { busyboxApp, labelledImage, removeProjects, startGureum, uniqueName, type TestGureum } from '../support/harness.js';
 import { sleep } from '../identity/identity-kit.js';
 import { waitRunning } from '../streams/support.js';
 
@@ -21,13 +21,7 @@ const project = uniqueName('lbl');
 const TAG = `gureum-labels/${uniqueName('t')}:1`;
 
 before(async () => {
-  const container = await docker('create', TEST_IMAGE, 'true');
-  try {
-    const labels = ['io.gureum.installation=someone-else', 'io.gureum.managed=false', 'io.gureum.instance-id=not-yours', 'io.gureum.project=elsewhere'];
-    await docker('commit', ...labels.flatMap((l) => ['--change', `LABEL ${l}`]), container, TAG);
-  } finally {
-    await docker('rm', container);
-  }
+  await labelledImage(TAG, { 'io.gureum.installation': 'someone-else', 'io.gureum.managed': 'false', 'io.gureum.instance-id': 'not-yours', 'io.gureum.project': 'elsewhere' });
   g = await startGureum({ GUREUM_INSTALLATION: '' });
   await g.client.call('createProject', { body: { name: project } });
   await g.client.call('createApp', { body: { ...busyboxApp(`${project}-app`, { image: TAG }), project } });

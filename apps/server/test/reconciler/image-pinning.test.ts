@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { busyboxApp, removeProjects, startGureum, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
+import { busyboxApp, labelledImage, removeProjects, startGureum, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
 import { waitRunning } from '../streams/support.js';
 
 const run = promisify(execFile);
@@ -21,16 +21,8 @@ const TAG = `gureum-pin/${suffix}:1`;
 const app = uniqueName('pin-app');
 const ids: { a?: string; b?: string } = {};
 
-/** TEST_IMAGE with a label, so that its id is its own; tagged TAG. */
-async function imageNamed(label: string): Promise<string> {
-  const container = await docker('create', TEST_IMAGE, 'true');
-  try {
-    await docker('commit', '--change', `LABEL io.gureum-test.pin=${label}`, container, TAG);
-  } finally {
-    await docker('rm', container);
-  }
-  return docker('image', 'inspect', '--format', '{{.Id}}', TAG);
-}
+/** An image of its own, tagged TAG (moving the tag from the last one). */
+const imageNamed = (label: string) => labelledImage(TAG, { 'io.gureum-test.pin': label });
 
 /** The image id each replica container of the instance really runs. */
 async function replicaImages(): Promise<string[]> {

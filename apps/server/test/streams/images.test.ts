@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { ImageProgress, type Image } from '@gureum/contract';
-import { busyboxApp, REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
+import { busyboxApp, labelledImage, REGISTRY, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
 import { openPipes, requestJson, settledPipes, waitRunning } from './support.js';
 
 const run = promisify(execFile);
@@ -232,13 +232,7 @@ describe('images', () => {
 
   it('refuses to remove an image a running replica uses with 409 IMAGE_IN_USE, and removes it by id once unused', async () => {
     // An image of its own (a label makes its id unique), so that nothing else holds it.
-    const container = await docker('create', TEST_IMAGE, 'true');
-    try {
-      await docker('commit', '--change', `LABEL io.gureum.test=${suffix}`, container, IN_USE_REF);
-    } finally {
-      await docker('rm', container);
-    }
-    const id = await docker('image', 'inspect', '--format', '{{.Id}}', IN_USE_REF);
+    const id = await labelledImage(IN_USE_REF, { 'io.gureum.test': suffix });
     const app = uniqueName('inuse');
     await g.client.call('createApp', { body: busyboxApp(app, { image: IN_USE_REF }) });
     await g.client.call('createInstance', { params: { project }, body: { name: 'user', app } });

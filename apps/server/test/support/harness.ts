@@ -114,6 +114,23 @@ export async function removeProjects(...projects: string[]): Promise<void> {
   }
 }
 
+/**
+ * TEST_IMAGE with labels of its own, committed as `ref`: an image whose id is unique to the
+ * caller (nothing else holds it, and moving `ref` to another such image moves a tag for real).
+ * Answers the image id.
+ */
+export async function labelledImage(ref: string, labels: Record<string, string>): Promise<string> {
+  const docker = (...args: string[]) =>
+    new Promise<string>((resolve, reject) => execFile('docker', args, (err, stdout, stderr) => (err ? reject(new Error(`docker ${args[0]}: ${stderr}`)) : resolve(String(stdout).trim()))));
+  const container = await docker('create', TEST_IMAGE, 'true');
+  try {
+    await docker('commit', ...Object.entries(labels).flatMap(([k, v]) => ['--change', `LABEL ${k}=${v}`]), container, ref);
+  } finally {
+    await docker('rm', container);
+  }
+  return docker('image', 'inspect', '--format', '{{.Id}}', ref);
+}
+
 /** The usual one-component test app: a busybox that sleeps (or runs `command`). */
 export function busyboxApp(name: string, extra: Record<string, unknown> = {}) {
   return {
