@@ -11,7 +11,7 @@ export class UsageError extends Error {
 /** Something the CLI waited for did not happen (a --wait that timed out, an instance that failed): exit 1. */
 export class Failure extends Error {
   constructor(
-    readonly code: 'TIMEOUT' | 'INSTANCE_FAILED' | 'EXEC_FAILED',
+    readonly code: 'TIMEOUT' | 'INSTANCE_FAILED' | 'EXEC_FAILED' | 'STREAM_ENDED',
     message: string,
   ) {
     super(message);

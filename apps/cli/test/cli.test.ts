@@ -140,6 +140,18 @@ describe('gureum against a real Gureum', () => {
     assert.match(volumes, /data\s+1\.0GiB/);
   });
 
+  it('events -f says why it ended when the server ends the stream, and fails', async () => {
+    const token = await g.client.call('createToken', { body: { name: uniqueName('follow') } });
+    const since = (await g.client.call('listEvents', { query: { project, limit: 1000 } })).at(-1)!.id;
+    const follow = new Running(cliEnv(undefined, { GUREUM_URL: g.url, GUREUM_TOKEN: token.token }), ['events', '-f', '--since', String(since), '-p', project, '-o', 'json']);
+    await ok(env, ['volumes', 'create', 'scratch', '--size', '1M']);
+    await follow.waitFor(/^\{.*"volume.created".*\}$/m); // the stream is open
+    await g.client.call('deleteToken', { params: { id: token.id } });
+    const { code } = await follow.ended;
+    assert.equal(code, 1);
+    assert.match(follow.stderr, /error: the server ended the event stream, UNAUTHENTICATED: .+ \(STREAM_ENDED\)/);
+  });
+
   it('deletes an instance with rm --wait: gone from the API and the engine', async () => {
     assert.equal(await ok(env, ['rm', 'tick', '--wait']), 'tick\n');
     assert.deepEqual(JSON.parse(await ok(env, ['ps', '-o', 'json'])), []);

@@ -46,12 +46,19 @@ describe('gureum top and metrics (real collector, real engine)', () => {
 
   it('top on a terminal refreshes until Ctrl-C, which exits 130', async () => {
     const term = new OnTerminal(env, ['top', '--interval', '1'], path.join(work, 'tty'));
-    await term.waitFor(/every 1s, Ctrl-C to stop/);
+    await term.waitFor(/every 1s, q or Ctrl-C to stop/);
     const first = term.output.length;
-    await term.waitFor(/every 1s, Ctrl-C to stop/, first);
+    await term.waitFor(/every 1s, q or Ctrl-C to stop/, first);
     assert.ok(term.output.includes('\x1b[H\x1b[2J'), 'the screen is redrawn');
     term.type('\x03');
     assert.equal(await term.exitCode(), 130);
+  });
+
+  it('top on a terminal quits on q, exit 0, like top(1)', async () => {
+    const term = new OnTerminal(env, ['top', '--interval', '1'], path.join(work, 'tty-q'));
+    await term.waitFor(/every 1s, q or Ctrl-C to stop/);
+    term.type('q');
+    assert.equal(await term.exitCode(), 0);
   });
 
   it('metrics shows a series as an inline chart, a table, or JSON', async () => {

@@ -29,8 +29,13 @@ describe('gureum resources', () => {
   it('switches between contexts', async () => {
     const own = cliEnv(path.join(work, 'contexts'));
     await ok(own, ['login', '--token', g.token, '--name', 'one', g.url]);
-    await ok(own, ['login', '--token', g.token, '--name', 'two', g.url]);
+    // A second login adds a context but does not silently redirect the next command to it.
+    const second = await gureum(own, ['login', '--token', g.token, '--name', 'two', g.url]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /current context is still one; switch with: gureum context use two/);
     assert.equal(await ok(own, ['context', 'ls', '-q']), 'one\ntwo\n');
+    assert.match(await ok(own, ['context']), /^\*\s+one\s/m);
+    await ok(own, ['login', '--token', g.token, '--name', 'two', '--use', g.url]);
     assert.match(await ok(own, ['context']), /^\*\s+two\s/m);
     await ok(own, ['context', 'use', 'one']);
     assert.match(await ok(own, ['context', 'ls']), /^\*\s+one\s/m);

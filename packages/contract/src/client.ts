@@ -1,6 +1,7 @@
 import { fillPath, toParam, type RouteInput, type RouteOutput } from './route.js';
 import { routePaths } from './route-paths.js';
 // Types only: the schemas of routes.ts stay out of a bundle that only calls the API.
+import type { ErrorCode } from './errors.js';
 import type { RouteId, Routes } from './routes.js';
 import type { Event } from './schemas/event.schema.js';
 
@@ -93,7 +94,8 @@ export class GureumClient {
   /**
    * Live lifecycle events (Server-Sent Events of the streamEvents route), oldest first. With
    * `lastEventId` the server first replays what came after it. Aborting `signal` ends the
-   * iteration quietly; so does the server closing the stream. It does not reconnect: a caller
+   * iteration quietly; so does the server closing the stream (its `stream.ended` message is not
+   * an event, and is not yielded). It does not reconnect: a caller
    * that wants to resumes with the id of the last event it saw.
    */
   async *events(query: RouteInput<Routes['streamEvents']>['query'] = {}, options: { lastEventId?: number | string; signal?: AbortSignal } = {}): AsyncGenerator<Event, void, undefined> {
@@ -101,6 +103,7 @@ export class GureumClient {
     if (options.lastEventId !== undefined) headers['last-event-id'] = String(options.lastEventId);
     const response = await this.raw('streamEvents', { query }, { headers, ...(options.signal && { signal: options.signal }) });
     for await (const message of quietOnAbort(readSse(bodyOf(response)), options.signal)) {
+      if (message.event === STREAM_ENDED) return;
       if (message.data === '') continue;
       yield JSON.parse(message.data) as Event;
     }
@@ -116,6 +119,19 @@ export class GureumClient {
     if (this.options.token) url.searchParams.set('access_token', this.options.token);
     return url.toString();
   }
+}
+
+/**
+ * The SSE event name of the last message of an event stream the server ends itself (the
+ * credential no longer holds, the server stops); its data is a `StreamEnd`. It has no id and
+ * is never a lifecycle event type.
+ */
+export const STREAM_ENDED = 'stream.ended';
+
+/** Why the server ended a live stream: a code of the error catalogue and a message. */
+export interface StreamEnd {
+  code: ErrorCode;
+  message: string;
 }
 
 /** One Server-Sent Event as it came over the wire. */

@@ -62,6 +62,8 @@ export const errorCatalog = {
   IMAGE_PULL_FAILED: 502,
   ENGINE_UNAVAILABLE: 503,
   NOT_READY: 503,
+  /** A live stream (events, followed logs) ended because the server stops (the stream's last message). */
+  SERVER_SHUTTING_DOWN: 503,
   INTERNAL: 500,
 } as const;
 

@@ -1,7 +1,8 @@
-import { readSse, type Event } from '@gureum/contract';
+import { readSse, STREAM_ENDED, type Event, type StreamEnd } from '@gureum/contract';
 import type { Command } from 'commander';
 import { examples, parseCount, UNIT_SECONDS, withOutput } from '../command-kit.js';
 import { paint, printList, stdout, type Color, type Column, type OutputOptions } from '../output.js';
+import { Failure } from '../errors.js';
 import type { Session } from '../session.js';
 
 interface EventsOptions extends OutputOptions {
@@ -64,8 +65,13 @@ export function registerEvents(program: Command, session: Session): void {
       cursor = page.length === PAGE ? String(printed) : undefined;
     }
     if (process.stderr.isTTY) process.stderr.write('following events, Ctrl-C to stop\n');
+    let ended: StreamEnd | undefined;
     try {
       for await (const message of readSse(response.body!)) {
+        if (message.event === STREAM_ENDED) {
+          ended = JSON.parse(message.data) as StreamEnd;
+          break;
+        }
         if (message.data === '') continue;
         const e = JSON.parse(message.data) as Event;
         if (e.id <= printed || (opts.instance !== undefined && e.instance !== opts.instance) || (opts.type !== undefined && e.type !== opts.type)) continue;
@@ -74,6 +80,9 @@ export function registerEvents(program: Command, session: Session): void {
     } catch (err) {
       if (!signal.aborted) throw err;
     }
+    if (signal.aborted) return;
+    // Following ends only on Ctrl-C: any other end is told, with its reason, and is a failure.
+    throw new Failure('STREAM_ENDED', ended ? `the server ended the event stream, ${ended.code}: ${ended.message}` : 'the event stream ended: the server closed the connection');
   });
   examples(events, ['gureum events', 'gureum events -p lab --type replica.died', 'gureum events --since 1h', 'gureum events -f', 'gureum events -f --since 10m -o json | jq -r .message']);
 }

@@ -13,6 +13,7 @@ interface LoginOptions {
   passwordStdin?: boolean;
   token?: string;
   name?: string;
+  use?: boolean;
 }
 
 /** `gureum login`, `logout` and `whoami`. */
@@ -23,13 +24,15 @@ export function registerLogin(program: Command, session: Session): void {
     .description(
       'Log in to a Gureum server. With a password, the CLI creates an API token named cli@HOST for itself ' +
         'and forgets the password; with --token it keeps the token you give. The credentials are stored in ' +
-        '$GUREUM_CONFIG/config.json (default ~/.config/gureum), mode 0600, as a context that becomes the current one.',
+        '$GUREUM_CONFIG/config.json (default ~/.config/gureum), mode 0600, as a context. The first context becomes the current one; a later login to another context leaves the ' +
+        'current one as it is (a script logging in elsewhere must not redirect your next command) unless you add --use.',
     )
     .argument('[url]', 'server URL (default: GUREUM_URL, the current context, or http://localhost:7070)')
     .option('-u, --user <name>', 'user name (asked when not given)')
     .option('--password-stdin', 'read the password from standard input')
     .option('--token <token>', 'log in with an existing API token instead of a password')
     .option('--name <context>', 'name of the context (default: host:port of the URL)')
+    .option('--use', 'make this context the current one even when another one is')
     .action(async (urlArg: string | undefined, opts: LoginOptions) => {
       const url = normalizeUrl(urlArg ?? session.env.GUREUM_URL ?? safeCurrentUrl(session) ?? 'http://localhost:7070');
       const { token, tokenId, user } = opts.token !== undefined ? await checkToken(url, opts.token) : await passwordLogin(url, opts);
@@ -41,11 +44,13 @@ export function registerLogin(program: Command, session: Session): void {
         await new GureumClient({ baseUrl: url, token }).call('deleteToken', { params: { id: previous.tokenId } }).catch(() => undefined);
       }
       config.contexts[name] = { url, token, user, ...(tokenId !== undefined && { tokenId }), ...(previous?.project !== undefined && { project: previous.project }) };
-      config.current = name;
+      const keeps = config.current !== undefined && config.current !== name && config.contexts[config.current] !== undefined && opts.use !== true;
+      if (!keeps) config.current = name;
       session.saveConfig(config);
       process.stderr.write(`Logged in to ${url} as ${user} (context ${name}).\n`);
+      if (keeps) process.stderr.write(`The current context is still ${config.current}; switch with: gureum context use ${name}\n`);
     });
-  examples(login, ['gureum login http://gureum.lab:7070', 'gureum login -u alice http://gureum.lab:7070', 'echo "$PASSWORD" | gureum login -u alice --password-stdin http://gureum.lab:7070', 'gureum login --token "$TOKEN" --name lab http://gureum.lab:7070']);
+  examples(login, ['gureum login http://gureum.lab:7070', 'gureum login -u alice http://gureum.lab:7070', 'echo "$PASSWORD" | gureum login -u alice --password-stdin http://gureum.lab:7070', 'gureum login --token "$TOKEN" --name lab http://gureum.lab:7070', 'gureum login --use -u alice http://other.lab:7070']);
 
   const logout = program
     .command('logout')

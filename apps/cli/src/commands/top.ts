@@ -41,7 +41,7 @@ export function registerTop(program: Command, session: Session): void {
       program
         .command('top')
         .summary('live CPU, memory, network and disk use per replica (or per node)')
-        .description('Show the latest sample of each running replica. On a terminal the table refreshes until Ctrl-C (exit 130); elsewhere, or with --no-watch, it prints once.')
+        .description('Show the latest sample of each running replica. On a terminal the table refreshes until you press q (exit 0) or Ctrl-C (exit 130); elsewhere, or with --no-watch, it prints once.')
         .argument('[instance]', 'only this instance')
         .option('-A, --all-projects', 'every project you can see')
         .option('--nodes', 'the engine hosts instead of replicas')
@@ -62,21 +62,54 @@ export function registerTop(program: Command, session: Session): void {
     };
     const live = opts.watch !== false && process.stdout.isTTY && !opts.quiet && opts.output === 'table';
     if (!live) return (await load())();
-    const signal = session.interruptSignal();
     const interval = Math.max(1, parseCount(opts.interval, '--interval')) * 1000;
+    const quit = new AbortController();
+    const releaseKeys = quitOnKey(quit);
+    const signal = AbortSignal.any([session.interruptSignal(), quit.signal]);
+    try {
+      await refreshUntil(signal, interval, load);
+    } finally {
+      releaseKeys();
+    }
+  });
+  examples(top, ['gureum top', 'gureum top hello', 'gureum top -A --no-watch -o json', 'gureum top --nodes']);
+}
+
+/** Redraws the whole screen every `interval` ms until `signal` aborts. */
+async function refreshUntil(signal: AbortSignal, interval: number, load: () => Promise<() => void>): Promise<void> {
     while (!signal.aborted) {
       const print = await load();
       // Home and clear, then the table: the whole screen is redrawn each round.
       stdout.write('\x1b[H\x1b[2J');
       print();
-      stdout.write(`\nevery ${interval / 1000}s, Ctrl-C to stop\n`);
+      stdout.write(`\nevery ${interval / 1000}s, q or Ctrl-C to stop\n`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, interval);
         signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       });
     }
-  });
-  examples(top, ['gureum top', 'gureum top hello', 'gureum top -A --no-watch -o json', 'gureum top --nodes']);
+}
+
+/**
+ * Reads single keys from a terminal on stdin: q quits (aborts `quit`), Ctrl-C is passed on as
+ * the SIGINT it would have been outside raw mode. Returns what puts the terminal back.
+ */
+function quitOnKey(quit: AbortController): () => void {
+  const input = process.stdin;
+  if (!input.isTTY) return () => undefined;
+  const onData = (data: Buffer) => {
+    const key = data.toString('utf8');
+    if (key === 'q' || key === 'Q') quit.abort();
+    else if (key === '\x03') process.kill(process.pid, 'SIGINT');
+  };
+  input.setRawMode(true);
+  input.on('data', onData);
+  input.resume();
+  return () => {
+    input.off('data', onData);
+    input.setRawMode(false);
+    input.pause();
+  };
 }
 
 /** The table `top` prints, for tests and other callers. */

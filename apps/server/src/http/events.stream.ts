@@ -1,3 +1,4 @@
+import { STREAM_ENDED, type StreamEnd } from '@gureum/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { endWhenCredentialLost } from './credential-watch.js';
 import { canSeeEvent, rescope, scopeOf, type Principal } from '../domain/identity/access.js';
@@ -7,20 +8,22 @@ import type { EventRecord } from '../domain/core/records.js';
 const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE = 1000;
 
+const SHUTTING_DOWN: StreamEnd = { code: 'SERVER_SHUTTING_DOWN', message: 'the server is shutting down' };
+
 /** Ends of the responses that stay open until their client goes (SSE, followed logs), per HTTP server. */
-const liveStreams = new WeakMap<object, Set<() => void>>();
+const liveStreams = new WeakMap<object, Set<(why: StreamEnd) => void>>();
 
 /**
  * Registers a response that only ends when its client goes, so that closing the server can
  * end it (the HTTP server's close waits for every open response), and so that it ends when
  * the credential it was opened with no longer holds. Answers the unregister function.
  */
-export function trackLiveStream(request: FastifyRequest, end: () => void): () => void {
+export function trackLiveStream(request: FastifyRequest, end: (why: StreamEnd) => void): () => void {
   const server = request.server.server;
   let set = liveStreams.get(server);
   if (!set) liveStreams.set(server, (set = new Set()));
   set.add(end);
-  const unwatch = endWhenCredentialLost(request, end);
+  const unwatch = endWhenCredentialLost(request, (refusal) => end({ code: refusal.code, message: refusal.message }));
   return () => {
     unwatch();
     set.delete(end);
@@ -29,7 +32,7 @@ export function trackLiveStream(request: FastifyRequest, end: () => void): () =>
 
 /** Ends every live stream of this HTTP server (from the server's preClose hook). */
 export function endLiveStreams(server: object): void {
-  for (const end of liveStreams.get(server) ?? []) end();
+  for (const end of liveStreams.get(server) ?? []) end(SHUTTING_DOWN);
   liveStreams.delete(server);
 }
 
@@ -57,7 +60,8 @@ export async function streamEvents(events: EventService, project: string | undef
     else send(e);
   });
   const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-  const untrack = trackLiveStream(request, () => res.end());
+  // The last message says why the server ends the stream (`event: stream.ended`, no id).
+  const untrack = trackLiveStream(request, (why) => res.end(`event: ${STREAM_ENDED}\ndata: ${JSON.stringify(why)}\n\n`));
   // The response closes when the client goes (or the stream is ended): stop costing anything.
   res.once('close', () => {
     clearInterval(heartbeat);

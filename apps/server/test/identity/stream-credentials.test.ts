@@ -81,6 +81,8 @@ describe('open streams end when their credential no longer holds (real server, r
     const r = await callRoute(g, 'deleteToken', { params: { id: doomed.id }, token: owner.token });
     assert.equal(r.status, 200);
     await endsSoon(revoked, 'the stream of the revoked token');
+    // Its last message says why, for a client to tell its user (`gureum events -f` does).
+    assert.match(revoked.text(), /event: stream\.ended\ndata: \{"code":"UNAUTHENTICATED","message":"[^"]+"\}\n\n$/);
     // Several check periods later the other stream is still open, and still delivers.
     await sleep(3 * RECHECK_SECONDS * 1000);
     assert.equal(alive.isEnded(), false, 'a stream whose token holds stays open');
