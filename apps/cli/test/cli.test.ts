@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Event, Instance, Project } from '@gureum/contract';
 import { GureumClient } from '@gureum/contract';
-import { removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../../server/test/support/harness.js';
+import { busyboxApp, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../../server/test/support/harness.js';
 import { buildCli, cliEnv, gureum, ok, Running } from './support.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -156,6 +156,17 @@ describe('gureum against a real Gureum', () => {
     assert.equal(await ok(env, ['rm', 'tick', '--wait']), 'tick\n');
     assert.deepEqual(JSON.parse(await ok(env, ['ps', '-o', 'json'])), []);
     assert.deepEqual(await g.driver.listReplicas({ project }), []);
+  });
+
+  it('run --wait stops early, with the reason, when a replica crash-loops', async () => {
+    const crasher = uniqueName('crasher');
+    await g.client.call('createApp', { body: busyboxApp(crasher, { command: ['sh', '-c', 'echo boom; exit 3'] }) });
+    // Waiting out the timeout would end in TIMEOUT: the crash loop ends the wait first, and says why.
+    const r = await gureum(env, ['run', crasher, '--name', 'crasher', '--wait', '--timeout', '110']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: instance crasher will not settle: replica main\/0 is crash-looping: it exited with code 3 after \d+ restarts \(see gureum logs crasher\) \(INSTANCE_FAILED\)$/m);
+    await ok(env, ['rm', 'crasher', '--wait']);
+    await g.client.call('deleteApp', { params: { app: crasher } });
   });
 
   it('answers usage errors with exit 2 and API errors with exit 1 and the API code', async () => {

@@ -29,7 +29,7 @@ export function registerRun(program: Command, session: Session): void {
         .option('--param <key=value>', 'a parameter value (repeatable); typed as the app declares it', collect, [])
         .option('-e, --env <key=value>', 'extra environment for every component (repeatable)', collect, [])
         .option('-r, --replicas <n|component=n>', 'replicas: a number, or per component (repeatable)', collect, [])
-        .option('-w, --wait', 'wait until every replica runs (exit 1 if the instance fails)')
+        .option('-w, --wait', 'wait until every replica runs (exit 1 if the instance fails or a replica crash-loops)')
         .option('--timeout <seconds>', 'how long --wait waits', '120'),
     ),
   ).action(async (appName: string, opts: RunOptions) => {
@@ -43,7 +43,7 @@ export function registerRun(program: Command, session: Session): void {
       params: { project },
       body: { name, app: appName, parameters: typedParameters(app, parsePairs(opts.param, '--param')), ...(replicas !== undefined && { replicas }), ...(opts.env.length > 0 && { env }) },
     });
-    if (opts.wait) instance = (await waitForInstance(client, project, name, { timeoutMs: timeoutMs(opts.timeout), signal: session.interruptSignal() })) ?? instance;
+    if (opts.wait) instance = (await waitForInstance(client, project, name, { timeoutMs: timeoutMs(opts.timeout), signal: session.interruptSignal(), failOnCrashLoop: true })) ?? instance;
     printItem(instance, opts, opts.wait ? describeInstance : (i) => `instance ${i.name} launched in ${i.project} (${i.phase})\n`, (i) => i.name);
   });
   examples(run, [
