@@ -25,19 +25,7 @@ fi
 say "building"
 npm run --silent build
 
-# The command line: `npx gureum` works in the clone; also put `gureum` on PATH (a symlink, never
-# over a regular file; GUREUM_NO_LINK=1 skips it).
-cli="$(pwd)/apps/cli/bin/gureum.js"
-if [ -z "${GUREUM_NO_LINK:-}" ] && [ "$(readlink -f "$(command -v gureum 2>/dev/null || true)" 2>/dev/null)" != "$cli" ]; then
-  if [ "$(id -u)" = 0 ]; then bindir=/usr/local/bin; else bindir="$HOME/.local/bin"; fi
-  if mkdir -p "$bindir" 2>/dev/null && { [ ! -e "$bindir/gureum" ] || [ -L "$bindir/gureum" ]; } && ln -sfn "$cli" "$bindir/gureum" 2>/dev/null; then
-    case ":$PATH:" in
-      *":$bindir:"*) say "linked $bindir/gureum to this clone's CLI" ;;
-      *) say "linked $bindir/gureum to this clone's CLI; add $bindir to PATH to run it as gureum" ;;
-    esac
-  else
-    say "could not link gureum into $bindir: run it as npx gureum"
-  fi
-fi
+# The command line: `npx gureum` works in the clone; also put `gureum` on PATH.
+bash scripts/lib/link-cli.sh
 
 bash scripts/ensure-docker.sh
