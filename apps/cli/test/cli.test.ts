@@ -4,7 +4,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Event, Instance, Project } from '@gureum/contract';
 import { GureumClient } from '@gureum/contract';
-import { busyboxApp, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../../server/test/support/harness.js';
+import { busyboxApp, REPO_ROOT, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../../server/test/support/harness.js';
+import { APP_FILE_EXAMPLE } from '../src/app-file-example.js';
 import { buildCli, cliEnv, gureum, ok, Running } from './support.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -81,6 +82,31 @@ describe('gureum against a real Gureum', () => {
     assert.deepEqual(launched.parameters, { greeting: '안녕', n: 5 }, 'the integer parameter arrived as a number');
     assert.equal(launched.phase, 'running');
     assert.equal(launched.replicas.filter((r) => r.state === 'running').length, 2);
+  });
+
+  it('round-trips apps show -o yaml through apps apply -f -, and takes quantities with units', async () => {
+    const file = path.join(work, 'sized.yaml');
+    const sized = uniqueName('sized');
+    fs.writeFileSync(file, [`name: ${sized}`, 'components:', '  - name: main', `    image: ${TEST_IMAGE}`, '    ports: [{name: web, containerPort: 80, hostPort: 18091}]', '    resources: {memory: 512Mi, cpus: 500m}'].join('\n'));
+    await ok(env, ['apps', 'apply', '-f', file]);
+    const shown = await ok(env, ['apps', 'show', sized, '-o', 'yaml']);
+    assert.match(await ok(env, ['apps', 'apply', '-f', '-'], shown), /updated \(version 2\)/);
+    const app = await g.client.call('getApp', { params: { app: sized } });
+    assert.deepEqual(app.components[0]!.resources, { memoryBytes: 512 * 1024 * 1024, cpus: 0.5 });
+    assert.equal(app.components[0]!.ports![0]!.hostPort, 18091, 'every field survives the round trip');
+    // The whole app file of apps apply --help and the README is one the server takes.
+    const help = await ok(env, ['apps', 'apply', '--help']);
+    assert.ok(help.includes(APP_FILE_EXAMPLE.replace(/^/gm, '  ')), 'apps apply --help shows the whole app file');
+    assert.ok(fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').includes(APP_FILE_EXAMPLE), 'the README shows the same file');
+    const example = uniqueName('example');
+    fs.writeFileSync(file, APP_FILE_EXAMPLE.replace('name: notebook ', `name: ${example} `).replace('project: lab ', `project: ${project} `).replace(/image: .*/, `image: ${TEST_IMAGE}`));
+    assert.match(await ok(env, ['apps', 'apply', '-f', file]), /created \(version 1\)/);
+    await g.client.call('deleteApp', { params: { app: example } });
+    fs.writeFileSync(file, [`name: ${sized}`, 'components:', '  - name: main', `    image: ${TEST_IMAGE}`, '    resources: {memory: lots}'].join('\n'));
+    const bad = await gureum(env, ['apps', 'apply', '-f', file]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /component main: resources.memory "lots" is not a size/);
+    await g.client.call('deleteApp', { params: { app: sized } });
   });
 
   it('lists instances as a table, as JSON for scripts and as names with -q', async () => {

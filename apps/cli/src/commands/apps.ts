@@ -1,8 +1,9 @@
 import { ApiError, type App, type AppCreateInput } from '@gureum/contract';
 import type { Command } from 'commander';
+import { APP_FILE_EXAMPLE } from '../app-file-example.js';
 import { eachName, examples, listCommand, readDocument, resourceGroup, withOutput } from '../command-kit.js';
 import { UsageError } from '../errors.js';
-import { formatAge, printItem, printList, renderFields, renderTable, type Column, type OutputOptions } from '../output.js';
+import { formatAge, parseBytes, printItem, printList, renderFields, renderTable, type Column, type OutputOptions } from '../output.js';
 import type { Session } from '../session.js';
 
 const columns: Column<App>[] = [
@@ -54,7 +55,8 @@ export function registerApps(program: Command, session: Session): void {
     }
     printItem(app, opts, (a) => `app ${a.name} ${a.version === 1 ? 'created' : 'updated'} (version ${a.version})\n`, (a) => a.name);
   });
-  examples(apply, ['gureum apps apply -f hello.yaml', 'cat hello.yaml | gureum apps apply -f -']);
+  examples(apply, ['gureum apps apply -f hello.yaml', 'cat hello.yaml | gureum apps apply -f -', 'gureum apps show hello -o yaml | gureum apps apply -f -']);
+  apply.addHelpText('after', `\nA whole app file (YAML; JSON works too):\n\n${APP_FILE_EXAMPLE.replace(/^/gm, '  ')}`);
 
   const rm = apps
     .command('rm')
@@ -71,9 +73,45 @@ export function registerApps(program: Command, session: Session): void {
 function appFromFile(opts: FileOptions): AppCreateInput {
   const doc = readDocument(opts.file);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${opts.file} must hold one app (an object with name and components)`);
-  const app = doc as Partial<AppCreateInput>;
+  // What `apps show -o yaml` adds and the server keeps itself: a shown app applies as it is.
+  const { version: _version, createdAt: _createdAt, updatedAt: _updatedAt, ...app } = doc as Partial<AppCreateInput> & { version?: unknown; createdAt?: unknown; updatedAt?: unknown; project?: unknown };
   if (typeof app.name !== 'string') throw new UsageError(`${opts.file} has no name`);
+  if (app.project === null) delete app.project;
+  if (Array.isArray(app.components)) app.components = app.components.map((c) => withQuantities(c, opts.file) as typeof c);
   return { ...(app as AppCreateInput), ...(opts.project !== undefined && { project: opts.project }) };
+}
+
+/**
+ * A component's resources as people write them: `memory: 512Mi` (or `memoryBytes: 1G`) and
+ * `cpus: "0.5"` or `500m`, turned into the numbers the API takes.
+ */
+function withQuantities(component: unknown, file: string): unknown {
+  if (typeof component !== 'object' || component === null || !('resources' in component)) return component;
+  const resources = component.resources;
+  if (typeof resources !== 'object' || resources === null) return component;
+  const { memory, ...rest } = resources as Record<string, unknown>;
+  const where = `${file}: component ${String((component as { name?: unknown }).name)}`;
+  const bytes = memory ?? rest.memoryBytes;
+  if (memory !== undefined && rest.memoryBytes !== undefined) throw new UsageError(`${where}: give resources.memory or resources.memoryBytes, not both`);
+  if (typeof bytes === 'string') rest.memoryBytes = quantity(() => parseBytes(bytes), `${where}: resources.memory ${JSON.stringify(bytes)} is not a size (e.g. 512Mi, 1G)`);
+  else if (bytes !== undefined) rest.memoryBytes = bytes;
+  if (typeof rest.cpus === 'string') rest.cpus = parseCpus(rest.cpus, `${where}: resources.cpus ${JSON.stringify(rest.cpus)} is not a number of cores (e.g. 0.5 or 500m)`);
+  return { ...component, resources: rest };
+}
+
+function quantity(parse: () => number, message: string): number {
+  try {
+    return parse();
+  } catch {
+    throw new UsageError(message);
+  }
+}
+
+/** Cores as a number (0.5) or in millicores as Kubernetes writes them (500m). */
+function parseCpus(text: string, message: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(text.trim());
+  if (!m) throw new UsageError(message);
+  return m[2] === 'm' ? Number(m[1]) / 1000 : Number(m[1]);
 }
 
 function describeApp(app: App): string {
