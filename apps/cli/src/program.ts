@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { examples } from './command-kit.js';
+import { registerCompleteNames } from './commands/complete-names.js';
 import { bashCompletion, zshCompletion } from './completion.js';
 import { UsageError } from './errors.js';
 import type { Session } from './session.js';
@@ -79,6 +80,7 @@ export function buildProgram(session: Session): Command {
   registerNodes(program, session);
   registerUsers(program, session);
   registerAudit(program, session);
+  registerCompleteNames(program, session);
 
   const completion = program
     .command('completion')

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Event, Instance, Project } from '@gureum/contract';
 import { GureumClient } from '@gureum/contract';
 import { busyboxApp, REPO_ROOT, removeProjects, startGureum, tempDir, TEST_IMAGE, uniqueName, waitFor, type TestGureum } from '../../server/test/support/harness.js';
 import { APP_FILE_EXAMPLE } from '../src/app-file-example.js';
-import { buildCli, cliEnv, gureum, ok, Running } from './support.js';
+import { buildCli, cliEnv, GUREUM_BIN, gureum, ok, Running } from './support.js';
 
 const PASSWORD = 'correct-horse-battery';
 let g: TestGureum;
@@ -26,6 +28,8 @@ after(async () => {
   await g.stop();
   await removeProjects(project);
 });
+
+const execFileAsync = promisify(execFile);
 
 const instance = async (name: string): Promise<Instance> => JSON.parse(await ok(env, ['inspect', name, '-o', 'json'])) as Instance;
 
@@ -118,6 +122,22 @@ describe('gureum against a real Gureum', () => {
     assert.equal(await ok(env, ['ps', '-q']), 'tick\n');
     const yaml = await ok(env, ['ps', '-o', 'yaml']);
     assert.match(yaml, /^- project: /);
+  });
+
+  it('completes instance, app and project names from the server in bash', async () => {
+    const script = `${await ok(env, ['completion', 'bash'])}
+gureum() { ${JSON.stringify(process.execPath)} ${JSON.stringify(GUREUM_BIN)} "$@"; }
+offer() { COMP_WORDS=(gureum "$@"); COMP_CWORD=$#; _gureum; printf '%s\\n' "\${COMPREPLY[@]}"; }
+echo "logs: $(offer logs t | paste -sd,)"
+echo "run: $(offer run '' | paste -sd,)"
+echo "use: $(offer projects use '' | paste -sd,)"`;
+    // Not execFileSync: the Gureum under test runs in this process and must answer meanwhile.
+    const { stdout: out } = await execFileAsync('bash', ['-c', script], { env, encoding: 'utf8' });
+    assert.match(out, /^logs: tick$/m);
+    assert.match(out, new RegExp(`^run: .*\\b${appName}\\b`, 'm'));
+    assert.match(out, new RegExp(`^use: .*\\b${project}\\b`, 'm'));
+    const nobody = await gureum(cliEnv(), ['__complete', 'instances']);
+    assert.deepEqual([nobody.code, nobody.stdout], [0, ''], 'not logged in: nothing to offer, quietly');
   });
 
   it('prints logs, and follows them with -f until Ctrl-C, which exits 130', async () => {
