@@ -20,10 +20,7 @@ export function registerCompleteNames(program: Command, session: Session): void 
     .option('-p, --project <project>', 'the project of the instances')
     .action(async (kind: string, opts: { project?: string }) => {
       if (!(NAME_KINDS as readonly string[]).includes(kind)) return;
-      const asked = namesOf(session, kind as NameKind, opts.project).catch((err: unknown) => {
-        if (session.env.GUREUM_DEBUG) process.stderr.write(`${String(err)}\n`);
-        return [];
-      });
+      const asked = namesOf(session, kind as NameKind, opts.project).catch(() => []);
       const names = await Promise.race([asked, new Promise<string[]>((resolve) => setTimeout(() => resolve([]), COMPLETION_TIMEOUT_MS).unref())]);
       if (names.length > 0) stdout.write(`${names.join('\n')}\n`);
     });

@@ -77,17 +77,17 @@ export function registerTop(program: Command, session: Session): void {
 
 /** Redraws the whole screen every `interval` ms until `signal` aborts. */
 async function refreshUntil(signal: AbortSignal, interval: number, load: () => Promise<() => void>): Promise<void> {
-    while (!signal.aborted) {
-      const print = await load();
-      // Home and clear, then the table: the whole screen is redrawn each round.
-      stdout.write('\x1b[H\x1b[2J');
-      print();
-      stdout.write(`\nevery ${interval / 1000}s, q or Ctrl-C to stop\n`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, interval);
-        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
-    }
+  while (!signal.aborted) {
+    const print = await load();
+    // Home and clear, then the table: the whole screen is redrawn each round.
+    stdout.write('\x1b[H\x1b[2J');
+    print();
+    stdout.write(`\nevery ${interval / 1000}s, q or Ctrl-C to stop\n`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, interval);
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
 }
 
 /**
