@@ -16,6 +16,43 @@ export function isSettled(i: Instance): boolean {
   return i.phase === 'running' && running === desired;
 }
 
+/**
+ * How long a replica without a health check must be seen running, the same container and no
+ * restart in between, before a wait counts it: a process that exits at once is "running" for
+ * a moment first (`docker service create` watches new tasks the same way before it says
+ * "converged"). A replica whose health check passes counts at once.
+ */
+export const STABLE_MS = 2000;
+
+/**
+ * Remembers since when each replica has been seen running unchanged, so that `stable` can tell
+ * a settled instance from one whose replicas have only just started (and may exit again).
+ */
+export class StabilityWatch {
+  private readonly since = new Map<string, { run: string; at: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Records one observation; true when every running replica has been stable for `STABLE_MS`. */
+  stable(i: Instance): boolean {
+    const at = this.now();
+    let stable = true;
+    for (const r of i.replicas) {
+      const slot = `${r.component}/${r.index}`;
+      if (r.state !== 'running') {
+        this.since.delete(slot);
+        continue;
+      }
+      const run = `${r.containerId ?? ''}#${r.restartCount}`;
+      const seen = this.since.get(slot);
+      if (seen?.run !== run) this.since.set(slot, { run, at });
+      const first = seen?.run === run ? seen.at : at;
+      if (r.health !== 'healthy' && at - first < STABLE_MS) stable = false;
+    }
+    return stable;
+  }
+}
+
 /** Restarts of one replica, during a wait for a new instance, that make it a crash loop. */
 export const CRASH_LOOP_RESTARTS = 3;
 
@@ -32,7 +69,8 @@ export function crashLoop(i: Instance): string | undefined {
 }
 
 /**
- * Polls an instance until `done` says so (or, with `gone`, until it no longer exists). A
+ * Polls an instance until `done` says so (by default: settled, every running replica stable;
+ * see `STABLE_MS`), or, with `gone`, until it no longer exists. A
  * failed instance or the deadline ends the wait as an error (exit 1), Ctrl-C as 130; so does,
  * with `failOnCrashLoop` (a new instance: its restarts are all its own), a crash-looping replica.
  */
@@ -43,6 +81,7 @@ export async function waitForInstance(
   opts: { timeoutMs: number; signal: AbortSignal; done?: (i: Instance) => boolean; gone?: boolean; failOnCrashLoop?: boolean },
 ): Promise<Instance | undefined> {
   const deadline = Date.now() + opts.timeoutMs;
+  const watch = new StabilityWatch();
   let last: Instance | undefined;
   while (!opts.signal.aborted) {
     try {
@@ -54,7 +93,8 @@ export async function waitForInstance(
     if (!opts.gone && last.phase === 'failed') throw new Failure('INSTANCE_FAILED', `instance ${instance} failed: ${last.reason ?? 'no reason given'}`);
     const looping = opts.failOnCrashLoop ? crashLoop(last) : undefined;
     if (looping !== undefined) throw new Failure('INSTANCE_FAILED', `instance ${instance} will not settle: ${looping}`);
-    if (!opts.gone && (opts.done ?? isSettled)(last)) return last;
+    const stable = watch.stable(last);
+    if (!opts.gone && (opts.done ? opts.done(last) : isSettled(last) && stable)) return last;
     if (Date.now() > deadline) {
       throw new Failure('TIMEOUT', `instance ${instance} is still ${last.phase}${last.reason ? ` (${last.reason})` : ''} after ${opts.timeoutMs / 1000}s`);
     }
