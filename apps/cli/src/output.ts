@@ -1,4 +1,5 @@
 import { stringify as toYaml } from 'yaml';
+import { parseByteSize } from '@gureum/contract';
 import { UsageError } from './errors.js';
 
 export const FORMATS = ['table', 'json', 'yaml'] as const;
@@ -138,10 +139,9 @@ export function formatAge(iso: string | null | undefined, now = Date.now()): str
   return `${Math.floor(seconds / 86400)}d`;
 }
 
-/** Parses a byte size such as 512M, 1G, 1.5GiB or 1048576. */
+/** Parses a byte size such as 512M, 1G, 1.5GiB or 1048576 (see `parseByteSize`). */
 export function parseBytes(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)$/i.exec(text.trim());
-  if (!m) throw new UsageError(`${text} is not a size (e.g. 512M, 1G, 1048576)`);
-  const power = ['', 'k', 'm', 'g', 't'].indexOf(m[2]!.toLowerCase());
-  return Math.round(Number(m[1]) * 1024 ** power);
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) throw new UsageError(`${text} is not a size (e.g. 512M, 1G, 1048576)`);
+  return bytes;
 }

@@ -1,7 +1,18 @@
 import path from 'node:path';
+import { parseByteSize } from '@gureum/contract';
 import { z } from 'zod';
 
 const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+/** A byte size: 1048576, 512M, 32G, 1.5GiB. */
+const ByteSize = z.string().transform((text, ctx) => {
+  const bytes = parseByteSize(text);
+  if (bytes === undefined || bytes < 1) {
+    ctx.addIssue({ code: 'custom', message: 'must be a size such as 32G, 512M or 1048576' });
+    return z.NEVER;
+  }
+  return bytes;
+});
 
 /** Every setting, its variable and its default: the one place configuration is read. */
 const EnvSchema = z.object({
@@ -41,6 +52,10 @@ const EnvSchema = z.object({
   GUREUM_SESSION_HOURS: z.coerce.number().positive().max(720).default(12),
   GUREUM_VOLUME_USAGE_SECONDS: z.coerce.number().positive().max(86400).default(60),
   GUREUM_STREAM_RECHECK_SECONDS: z.coerce.number().positive().max(3600).default(5),
+  GUREUM_IMAGE_MAX_BYTES: ByteSize.default(32 * 1024 ** 3),
+  GUREUM_IMAGE_MAX_EXPANSION: z.coerce.number().min(1).max(100_000).default(100),
+  GUREUM_IMAGE_MAX_LAYERS: z.coerce.number().int().min(1).max(1000).default(127),
+  GUREUM_IMAGE_STORAGE_BYTES: ByteSize.optional(),
 });
 
 export interface Config {
@@ -80,6 +95,8 @@ export interface Config {
   volumeUsageSeconds: number;
   /** How often an open stream or terminal checks that its credential still holds. */
   streamRecheckSeconds: number;
+  /** Bounds on one image upload (checked before the engine gets it) and on all images together. */
+  images: { maxExpandedBytes: number; maxExpansionRatio: number; maxLayers: number; storageBytes: number | undefined };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: e.GUREUM_SESSION_HOURS,
     volumeUsageSeconds: e.GUREUM_VOLUME_USAGE_SECONDS,
     streamRecheckSeconds: e.GUREUM_STREAM_RECHECK_SECONDS,
+    images: { maxExpandedBytes: e.GUREUM_IMAGE_MAX_BYTES, maxExpansionRatio: e.GUREUM_IMAGE_MAX_EXPANSION, maxLayers: e.GUREUM_IMAGE_MAX_LAYERS, storageBytes: e.GUREUM_IMAGE_STORAGE_BYTES },
   };
 }
 
@@ -165,5 +183,9 @@ export function describeConfig(config: Config): Record<string, string | number> 
     GUREUM_SESSION_HOURS: config.sessionHours,
     GUREUM_VOLUME_USAGE_SECONDS: config.volumeUsageSeconds,
     GUREUM_STREAM_RECHECK_SECONDS: config.streamRecheckSeconds,
+    GUREUM_IMAGE_MAX_BYTES: config.images.maxExpandedBytes,
+    GUREUM_IMAGE_MAX_EXPANSION: config.images.maxExpansionRatio,
+    GUREUM_IMAGE_MAX_LAYERS: config.images.maxLayers,
+    GUREUM_IMAGE_STORAGE_BYTES: config.images.storageBytes ?? '(unset: no limit but the disk)',
   };
 }

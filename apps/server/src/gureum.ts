@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, type Config } from './config.js';
 import { AlertEvaluator } from './domain/alerts/alert-evaluator.js';
@@ -11,6 +12,7 @@ import { AutoscaleService } from './domain/autoscaling/autoscale.service.js';
 import { Autoscaler } from './domain/autoscaling/autoscaler.js';
 import { EventService } from './domain/core/event.service.js';
 import { ImageService } from './domain/catalog/image.service.js';
+import { clearUploads } from './domain/catalog/image-upload.js';
 import { InstanceService } from './domain/instances/instance.service.js';
 import { MetricsCollector } from './domain/monitoring/metrics-collector.js';
 import { MetricsService } from './domain/monitoring/metrics.service.js';
@@ -71,6 +73,8 @@ function readTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: Buffer }
 /** Wires every part by constructor arguments, in one place. Does not listen. */
 export async function createGureum(config: Config, log: Logger, runtime: Runtime = createRuntime(config)): Promise<Gureum> {
   fs.mkdirSync(config.dataDir, { recursive: true });
+  const uploadDir = path.join(config.dataDir, 'uploads');
+  await clearUploads(uploadDir);
   const db = await openDatabase(config.databaseUrl);
   const store = new Store(db);
   const telemetry = new Telemetry();
@@ -127,7 +131,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     volumeUsage,
     secrets: new SecretService(store, projects, secretBox, events, reconciler),
     policies: new PolicyService(store, projects, events, reconciler),
-    images: new ImageService(runtime, events, store),
+    images: new ImageService(runtime, events, store, { dir: uploadDir, limits: config.images }),
     events,
     metrics,
     telemetry,

@@ -9,6 +9,8 @@ export const errorCatalog = {
   PARAMETER_INVALID: 400,
   REPLICAS_INVALID: 400,
   IMAGE_LOAD_FAILED: 400,
+  /** An image upload with more layers than GUREUM_IMAGE_MAX_LAYERS. */
+  IMAGE_TOO_MANY_LAYERS: 400,
   METRIC_QUERY_INVALID: 400,
   UNAUTHENTICATED: 401,
   LOGIN_FAILED: 401,
@@ -53,6 +55,8 @@ export const errorCatalog = {
   PORT_CONFLICT: 409,
   INSTANCE_NOT_RUNNING: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** An image upload that expands past GUREUM_IMAGE_MAX_BYTES, or more than GUREUM_IMAGE_MAX_EXPANSION times its size. */
+  IMAGE_TOO_LARGE: 413,
   /** A path parameter longer than any id the API has (the path is refused before routing). */
   URI_TOO_LONG: 414,
   /** A WebSocket route (the terminal) fetched as plain HTTP, without `Upgrade: websocket`. */

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './byte-size.js';
 export * from './route.js';
 export * from './routes.js';
 export * from './route-paths.js';

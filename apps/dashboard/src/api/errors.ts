@@ -28,6 +28,8 @@ const TITLES: Record<string, string> = {
   IMAGE_PULL_FAILED: 'The image could not be pulled.',
   IMAGE_LOAD_FAILED: 'The image archive could not be loaded.',
   PAYLOAD_TOO_LARGE: 'That is too large to send.',
+  IMAGE_TOO_LARGE: 'The image archive is larger than this installation accepts.',
+  IMAGE_TOO_MANY_LAYERS: 'The image has more layers than this installation accepts.',
   INTERNAL: 'Something went wrong inside Gureum. The server log says more.',
 };
 

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Image, ImageUse } from '@gureum/contract';
 import type { Store } from '../../store/store.js';
@@ -5,6 +6,8 @@ import { DomainError } from '../core/errors.js';
 import type { EventService } from '../core/event.service.js';
 import type { PullProgress, Runtime } from '../core/runtime.js';
 import { canSee, type Scope } from '../identity/access.js';
+import { scanImageTarball } from './image-tarball.js';
+import { spoolUpload, type ImageUploadLimits } from './image-upload.js';
 
 /** Images live in the engine, not in the store: these calls go to the runtime directly. */
 export class ImageService {
@@ -12,6 +15,7 @@ export class ImageService {
     private readonly runtime: Runtime,
     private readonly events: EventService,
     private readonly store: Store,
+    private readonly uploads: { dir: string; limits: ImageUploadLimits },
   ) {}
 
   /** The engine's images (the admin provides them to everyone), each with the instances of the caller's projects that run it. */
@@ -25,6 +29,7 @@ export class ImageService {
   }
 
   async pull(ref: string, onProgress: (p: PullProgress) => void): Promise<Image> {
+    await this.checkStorage(0);
     await this.runtime.pullImage(ref, onProgress);
     const image = await this.runtime.inspectImage(ref);
     if (!image) throw new DomainError('IMAGE_PULL_FAILED', `pulled ${ref} but the engine does not list it`);
@@ -32,8 +37,22 @@ export class ImageService {
     return image;
   }
 
+  /**
+   * Loads a `docker save` tarball (plain or gzip). The upload is written to a file and checked
+   * first (expanded size, expansion ratio, layers, the image storage limit): a refused one
+   * never reaches the engine, and is answered with its own status before any progress.
+   */
   async load(tar: Readable, onProgress: (p: PullProgress) => void): Promise<Image[]> {
-    const refs = await this.runtime.loadImage(tar, onProgress);
+    const { limits } = this.uploads;
+    const upload = await spoolUpload(tar, this.uploads.dir, limits.maxExpandedBytes);
+    let refs: string[];
+    try {
+      const facts = await scanImageTarball(upload.file, upload.bytes, limits);
+      await this.checkStorage(facts.expandedBytes);
+      refs = await this.runtime.loadImage(createReadStream(upload.file), onProgress);
+    } finally {
+      await upload.discard();
+    }
     const images: Image[] = [];
     for (const ref of refs) {
       const image = await this.runtime.inspectImage(ref);
@@ -41,6 +60,21 @@ export class ImageService {
     }
     await this.events.record('image.loaded', { message: `image(s) ${refs.join(', ')} loaded`, data: { refs } });
     return images;
+  }
+
+  /** Refuses what would take the engine's images past the storage limit (a pull: once it is reached). */
+  private async checkStorage(adding: number): Promise<void> {
+    const limit = this.uploads.limits.storageBytes;
+    if (limit === undefined) return;
+    const used = await this.runtime.imageStorageBytes();
+    if (used + adding > limit || used >= limit) {
+      throw new DomainError('QUOTA_EXCEEDED', `images on the engine take ${used} bytes of the ${limit} allowed (GUREUM_IMAGE_STORAGE_BYTES)${adding > 0 ? `; this upload would add up to ${adding}` : ''}: remove unused images first`, {
+        resource: 'imageStorage',
+        usedBytes: used,
+        limitBytes: limit,
+        ...(adding > 0 && { addingBytes: adding }),
+      });
+    }
   }
 
   async delete(id: string, force: boolean): Promise<void> {

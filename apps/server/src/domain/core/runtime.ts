@@ -49,6 +49,8 @@ export interface Runtime {
   /** Accepts an id, a short id or a reference. Throws IMAGE_NOT_FOUND / IMAGE_IN_USE. */
   removeImage(idOrRef: string, force: boolean): Promise<void>;
   inspectImage(idOrRef: string): Promise<ImageInfo | null>;
+  /** Bytes the engine's images take on its disk, layers shared between images counted once. */
+  imageStorageBytes(): Promise<number>;
 
   /**
    * Cumulative counters of running replicas: from the kernel's cgroup files (v1 or v2) when

@@ -139,6 +139,12 @@ export class DockerImages {
     );
   }
 
+  /** What `docker system df` shows for images: their layers, each counted once. */
+  async storageBytes(): Promise<number> {
+    const df = (await this.engine.call('measure image storage', () => this.engine.docker.df() as Promise<unknown>, {}, this.engine.timeoutMs * 6)) as { LayersSize?: number };
+    return df.LayersSize ?? 0;
+  }
+
   /** null when the engine has no such image. */
   async inspect(idOrRef: string): Promise<ImageInfo | null> {
     try {

@@ -257,6 +257,10 @@ export class DockerDriver implements Runtime {
     return this.images.inspect(idOrRef);
   }
 
+  imageStorageBytes(): Promise<number> {
+    return this.images.storageBytes();
+  }
+
   sampleReplicas(ids: readonly string[]): Promise<ReplicaCounters[]> {
     return this.sampler.sample(ids);
   }
