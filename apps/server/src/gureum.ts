@@ -12,6 +12,7 @@ import { AutoscaleService } from './domain/autoscaling/autoscale.service.js';
 import { Autoscaler } from './domain/autoscaling/autoscaler.js';
 import { EventService } from './domain/core/event.service.js';
 import { ImageService } from './domain/catalog/image.service.js';
+import { SettingsService } from './domain/governance/settings.service.js';
 import { clearUploads } from './domain/catalog/image-upload.js';
 import { InstanceService } from './domain/instances/instance.service.js';
 import { MetricsCollector } from './domain/monitoring/metrics-collector.js';
@@ -103,18 +104,20 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     ...(localEngine && { resolveHostPath }),
   };
   const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions, onReconciled: (ms) => telemetry.observeReconcile(ms) });
-  const projects = new ProjectService(store, events, reconciler);
+  const settings = new SettingsService(store, events);
+  const projects = new ProjectService(store, events, reconciler, settings);
   const apps = new AppService(store, events);
   const quotas = new QuotaService(store);
   // Fresh enough for an answer: at most one engine measurement per few seconds, whatever the traffic.
   const volumeUsage = new VolumeUsage(store, runtime, events, { periodMs: config.volumeUsageSeconds * 1000, freshMs: Math.min(5000, config.volumeUsageSeconds * 1000), log: log.child({ part: 'volume-usage' }) });
   telemetry.queueDepth = () => reconciler.depth;
-  const instances = new InstanceService(store, projects, apps, events, reconciler, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]);
+  const instances = new InstanceService(store, projects, apps, events, reconciler, settings, [quotas, new PolicyGuard(runtime, policyOptions), new SecretsGuard()]);
   const webhooks = new WebhookSender(store, secretBox, events, log.child({ part: 'webhooks' }), {
     timeoutMs: config.webhookTimeoutSeconds * 1000,
     maxAttempts: config.webhookAttempts,
     retryBaseMs: config.webhookRetrySeconds * 1000,
     retryMaxMs: 3_600_000,
+    ranges: async () => (await settings.get()).webhooks,
   });
   const alertEvaluator = new AlertEvaluator(store, metrics.reader, events, webhooks, log.child({ part: 'alerts' }), config.alertIntervalSeconds * 1000);
   const autoscale = new AutoscaleService(store, instances, events);
@@ -131,6 +134,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     volumeUsage,
     secrets: new SecretService(store, projects, secretBox, events, reconciler),
     policies: new PolicyService(store, projects, events, reconciler),
+    settings,
     images: new ImageService(runtime, events, store, { dir: uploadDir, limits: config.images }),
     events,
     metrics,

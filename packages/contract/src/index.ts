@@ -17,3 +17,4 @@ export * from './schemas/identity.schema.js';
 export * from './schemas/governance.schema.js';
 export * from './schemas/metrics.schema.js';
 export * from './schemas/alert.schema.js';
+export * from './schemas/settings.schema.js';

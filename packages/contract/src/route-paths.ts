@@ -60,6 +60,8 @@ export const routePaths = {
   deleteMember: { method: 'DELETE', path: '/api/v1/projects/:project/members/:user', access: { kind: 'project', role: 'owner' } },
   getUsage: { method: 'GET', path: '/api/v1/projects/:project/usage', access: { kind: 'project', role: 'viewer' } },
   updateQuota: { method: 'PATCH', path: '/api/v1/projects/:project/quota', access: { kind: 'admin' } },
+  getSettings: { method: 'GET', path: '/api/v1/settings', access: { kind: 'admin' } },
+  updateSettings: { method: 'PATCH', path: '/api/v1/settings', access: { kind: 'admin' } },
   getPolicy: { method: 'GET', path: '/api/v1/projects/:project/policy', access: { kind: 'project', role: 'viewer' } },
   putPolicy: { method: 'PUT', path: '/api/v1/projects/:project/policy', access: { kind: 'admin' } },
   listSecrets: { method: 'GET', path: '/api/v1/projects/:project/secrets', access: { kind: 'project', role: 'member' } },

@@ -9,6 +9,7 @@ import { Project, ProjectCreate } from './schemas/project.schema.js';
 import { AuditEntry, AuditQuery, Policy, Quota, QuotaPatch, Secret, SecretPut, Usage } from './schemas/governance.schema.js';
 import { Login, LoginResult, Member, MemberPut, PasswordChange, Token, TokenCreate, TokenCreated, User, UserCreate, UserName, UserPatch, Whoami } from './schemas/identity.schema.js';
 import { Health, Node } from './schemas/system.schema.js';
+import { Settings, SettingsPatch } from './schemas/settings.schema.js';
 import { Volume, VolumeCreate } from './schemas/volume.schema.js';
 import { LatestQuery, MetricsBundle, MetricsQuery, MetricsResult, NodeSample, RangeQuery, ReplicaSample } from './schemas/metrics.schema.js';
 import { AlertParams, AlertRule, AlertRuleCreate, AlertRuleCreated, AlertRuleUpdate, Autoscale, AutoscalePut, ComponentParams, Delivery, FiringAlert, NodeAlertParams, NodeAlertRule, NodeAlertRuleCreate, NodeAlertRuleCreated, NodeAlertRuleUpdate } from './schemas/alert.schema.js';
@@ -164,6 +165,8 @@ export const routes = {
 
   getUsage: defineRoute({ method: 'GET', path: `${V1}/projects/:project/usage`, summary: 'Use against quota', tag: 'quotas', status: 200, params: NameParams.project, response: Usage, access: project('viewer') }),
   updateQuota: defineRoute({ method: 'PATCH', path: `${V1}/projects/:project/quota`, summary: 'Set limits (null: none)', tag: 'quotas', status: 200, params: NameParams.project, body: QuotaPatch, response: Quota, access: ADMIN }),
+  getSettings: defineRoute({ method: 'GET', path: `${V1}/settings`, summary: "The installation's settings: who creates projects, default quota and limits, webhook ranges", tag: 'settings', status: 200, response: Settings, access: ADMIN }),
+  updateSettings: defineRoute({ method: 'PATCH', path: `${V1}/settings`, summary: 'Change settings: each key given replaces that setting (audited)', tag: 'settings', status: 200, body: SettingsPatch, response: Settings, access: ADMIN }),
   getPolicy: defineRoute({ method: 'GET', path: `${V1}/projects/:project/policy`, summary: 'The container policy of a project', tag: 'policy', status: 200, params: NameParams.project, response: Policy, access: project('viewer') }),
   putPolicy: defineRoute({ method: 'PUT', path: `${V1}/projects/:project/policy`, summary: 'Relax or tighten the container policy (audited)', tag: 'policy', status: 200, params: NameParams.project, body: Policy, response: Policy, access: ADMIN }),
 

@@ -13,6 +13,7 @@ import type { InstanceService } from '../domain/instances/instance.service.js';
 import type { MetricsService } from '../domain/monitoring/metrics.service.js';
 import type { Telemetry } from '../domain/core/telemetry.js';
 import type { PolicyService } from '../domain/governance/policy.service.js';
+import type { SettingsService } from '../domain/governance/settings.service.js';
 import type { SecretService } from '../domain/secrets/secret.service.js';
 import type { ProjectService } from '../domain/identity/project.service.js';
 import type { Runtime } from '../domain/core/runtime.js';
@@ -33,6 +34,7 @@ export interface Services {
   volumeUsage: VolumeUsage;
   secrets: SecretService;
   policies: PolicyService;
+  settings: SettingsService;
   images: ImageService;
   events: EventService;
   metrics: MetricsService;

@@ -176,6 +176,12 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
     // the definition (a change just made) no longer passes for its outcome.
     statements: [`ALTER TABLE instances ADD COLUMN observed_generation INTEGER NOT NULL DEFAULT 0`],
   },
+  {
+    id: 9,
+    name: 'settings',
+    // The admin's settings of the installation; a setting never written has its default.
+    statements: [`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT`],
+  },
 ];
 
 /** The table that records which migrations a database has had. */

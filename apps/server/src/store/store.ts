@@ -7,6 +7,7 @@ import { EventRepository } from './event.repository.js';
 import { InstanceRepository } from './instance.repository.js';
 import { ProjectRepository } from './project.repository.js';
 import { SecretRepository } from './secret.repository.js';
+import { SettingsRepository } from './settings.repository.js';
 import type { Database } from './tables.js';
 import { UserRepository } from './user.repository.js';
 import { VolumeRepository } from './volume.repository.js';
@@ -23,6 +24,7 @@ export class Store {
   readonly secrets: SecretRepository;
   readonly alerts: AlertRepository;
   readonly autoscale: AutoscaleRepository;
+  readonly settings: SettingsRepository;
 
   constructor(private readonly db: Kysely<Database>) {
     this.projects = new ProjectRepository(db);
@@ -35,6 +37,7 @@ export class Store {
     this.secrets = new SecretRepository(db);
     this.alerts = new AlertRepository(db);
     this.autoscale = new AutoscaleRepository(db);
+    this.settings = new SettingsRepository(db);
   }
 
   /** Runs fn in one transaction: all of its writes land, or none. */

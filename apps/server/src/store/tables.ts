@@ -18,6 +18,14 @@ export interface Database {
   alert_series: AlertSeriesTable;
   alert_deliveries: AlertDeliveriesTable;
   autoscale_policies: AutoscalePoliciesTable;
+  settings: SettingsTable;
+}
+
+/** One row per setting: its JSON value (what the contract's Settings schema reads). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
 }
 
 export interface MembershipsTable {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Event } from '@gureum/contract';
 import { openExec } from '../identity/identity-kit.js';
 import { busyboxApp, freePort, removeProjects, startGureum, tempDir, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
-import { burnerApp, signedWith, startReceiver, type Receiver } from './support.js';
+import { allowLoopbackWebhooks, burnerApp, signedWith, startReceiver, type Receiver } from './support.js';
 
 const FAST = { GUREUM_METRICS_INTERVAL_SECONDS: '1', GUREUM_ALERT_INTERVAL_SECONDS: '1', GUREUM_WEBHOOK_RETRY_SECONDS: '0.3', GUREUM_WEBHOOK_TIMEOUT_SECONDS: '2' };
 const projects: string[] = [];
@@ -38,6 +38,7 @@ describe('alerts on real load', () => {
   before(async () => {
     g = await startGureum({ ...FAST, GUREUM_WEBHOOK_ATTEMPTS: '3' });
     gureums.push(g);
+    await allowLoopbackWebhooks(g);
     receiver = await startReceiver();
     receivers.push(receiver);
     const app = uniqueName('alw-burn');
@@ -135,6 +136,7 @@ describe('webhook deliveries across a restart', () => {
     const env = { ...FAST, GUREUM_WEBHOOK_ATTEMPTS: '50' };
     const g1 = await startGureum(env, dataDir);
     gureums.push(g1);
+    await allowLoopbackWebhooks(g1); // kept across the restart, as every setting
     const app = uniqueName('alr-app');
     await g1.client.call('createProject', { body: { name: project } });
     await g1.client.call('createApp', { body: busyboxApp(app) });

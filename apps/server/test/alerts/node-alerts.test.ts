@@ -8,13 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import type { NodeAlertRuleCreate, RouteId } from '@gureum/contract';
 import { callRoute, codeOf, createUser } from '../identity/identity-kit.js';
 import { startGureum, waitFor, type TestGureum } from '../support/harness.js';
-import { refusal, signedWith, startReceiver, type Receiver } from './support.js';
+import { allowLoopbackWebhooks, refusal, signedWith, startReceiver, type Receiver } from './support.js';
 
 let g: TestGureum;
 let receiver: Receiver;
 
 before(async () => {
   g = await startGureum({ GUREUM_METRICS_INTERVAL_SECONDS: '1', GUREUM_ALERT_INTERVAL_SECONDS: '1', GUREUM_WEBHOOK_RETRY_SECONDS: '0.3' });
+  await allowLoopbackWebhooks(g);
   receiver = await startReceiver();
 });
 

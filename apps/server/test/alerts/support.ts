@@ -85,3 +85,8 @@ export const FAST_AUTOSCALING = { GUREUM_METRICS_INTERVAL_SECONDS: '1', GUREUM_A
 export async function autoscaledEvents(g: TestGureum, project: string, instance: string): Promise<Event[]> {
   return (await g.client.call('listEvents', { query: { project, instance, type: 'instance.autoscaled', limit: 500 } })).filter((e) => e.instance === instance);
 }
+
+/** Test receivers listen on loopback, which webhooks may not reach by default: the admin allows it. */
+export async function allowLoopbackWebhooks(g: TestGureum): Promise<void> {
+  await g.client.call('updateSettings', { body: { webhooks: { allow: ['127.0.0.0/8', '::1/128'] } } });
+}

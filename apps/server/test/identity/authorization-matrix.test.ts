@@ -221,6 +221,8 @@ const rules: Record<RouteId, Rule | 'websocket'> = {
   updateQuota: { sample: () => ({ params: P, body: { volumes: null } }) },
   getPolicy: { sample: () => ({ params: P }) },
   putPolicy: { sample: () => ({ params: P, body: {} }) },
+  getSettings: { sample: () => ({}) },
+  updateSettings: { sample: () => ({ body: {} }) },
 
   listSecrets: { sample: () => ({ params: P }) },
   putSecret: { sample: () => ({ params: { project, secret: 'matrix' }, body: { value: 'not-a-real-secret' } }) },

@@ -40,6 +40,8 @@ export const EventType = z.enum([
   'alert.resolved',
   'alert.delivery_failed',
   'instance.autoscaled',
+  /** The admin changed the installation's settings (data: changed, the keys). */
+  'settings.updated',
   /** A user joined a project (data: user, role). */
   'member.added',
   /** A member's role changed (data: user, role, previousRole). */

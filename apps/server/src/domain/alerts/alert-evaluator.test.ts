@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { NodeMetric, ReplicaMetric } from '@gureum/contract';
+import { DEFAULT_WEBHOOK_DENY, type NodeMetric, type ReplicaMetric } from '@gureum/contract';
 import { openDatabase } from '../../store/db.js';
 import { Store } from '../../store/store.js';
 import { AlertEvaluator } from './alert-evaluator.js';
@@ -11,6 +11,7 @@ import { NodeAlertService } from './node-alert.service.js';
 import { EventService } from '../core/event.service.js';
 import type { MetricsReader, NodeFigure, ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
 import { ProjectService } from '../identity/project.service.js';
+import { SettingsService } from '../governance/settings.service.js';
 import { SecretBox } from '../core/secret-box.js';
 import { WebhookSender, type WebhookPayload } from './webhook-sender.js';
 
@@ -45,11 +46,11 @@ describe('alert evaluator (fake metrics reader, real SQLite in memory)', () => {
     store = new Store(await openDatabase('sqlite::memory:'));
     events = new EventService(store);
     const box = SecretBox.withKey(randomBytes(32));
-    const projects = new ProjectService(store, events, { enqueue: () => undefined, enqueueProject: () => undefined, deletionProblem: () => null });
+    const projects = new ProjectService(store, events, { enqueue: () => undefined, enqueueProject: () => undefined, deletionProblem: () => null }, new SettingsService(store, events));
     await store.projects.insert({ name: 'lab', description: '', deleting: false, createdAt: new Date().toISOString(), quota: {}, policy: {} });
     alerts = new AlertService(store, projects, box, events);
     nodeAlerts = new NodeAlertService(store, box, events);
-    const sender = new WebhookSender(store, box, events, log, { timeoutMs: 1000, maxAttempts: 2, retryBaseMs: 100, retryMaxMs: 1000 });
+    const sender = new WebhookSender(store, box, events, log, { timeoutMs: 1000, maxAttempts: 2, retryBaseMs: 100, retryMaxMs: 1000, ranges: () => Promise.resolve({ allow: [], deny: DEFAULT_WEBHOOK_DENY }) });
     evaluator = new AlertEvaluator(store, reader, events, sender, log, 1000, () => clock);
   });
 

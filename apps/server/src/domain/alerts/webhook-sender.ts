@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { Store } from '../../store/store.js';
 import type { AlertRuleRecord, DeliveryRecord } from './alert-records.js';
 import { Ticker } from './alert-ticker.js';
+import { checkedPost, type WebhookPost, type WebhookRangeLists } from './webhook-post.js';
 import type { EventService } from '../core/event.service.js';
 import type { SecretBox } from '../core/secret-box.js';
 
@@ -31,17 +32,9 @@ export interface WebhookOptions {
   /** Wait before the 2nd attempt; doubled after each failure, up to `retryMaxMs`. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /** The admin's address ranges, read at each send. */
+  ranges: () => Promise<WebhookRangeLists>;
 }
-
-/** How a body reaches its URL: an HTTP POST; answers the status or throws on a transport error. */
-export type WebhookPost = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<number>;
-
-const postWithFetch: WebhookPost = async (url, body, headers, timeoutMs) => {
-  // A redirect is an answer like any other non-2xx: following it could send the body elsewhere.
-  const res = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-  await res.body?.cancel();
-  return res.status;
-};
 
 /** `sha256=<hex>`: HMAC-SHA256 of the exact body under the rule's secret. */
 export function signBody(secret: string, body: string): string {
@@ -75,7 +68,7 @@ export class WebhookSender {
     private readonly events: EventService,
     private readonly log: Logger,
     private readonly options: WebhookOptions,
-    private readonly post: WebhookPost = postWithFetch,
+    private readonly post: WebhookPost = checkedPost(options.ranges),
   ) {
     // Due retries are found by this poll; new notifications kick it.
     this.ticker = new Ticker(Math.min(1000, options.retryBaseMs), () => this.sendDue(), (err) => this.log.error({ err }, 'webhook pass failed'));

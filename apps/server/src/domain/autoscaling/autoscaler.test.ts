@@ -12,6 +12,7 @@ import { EventService } from '../core/event.service.js';
 import { InstanceService } from '../instances/instance.service.js';
 import type { MetricsReader, NodeFigure, ReplicaFigure, ReplicaSelector } from '../monitoring/metrics-reader.js';
 import { ProjectService } from '../identity/project.service.js';
+import { SettingsService } from '../governance/settings.service.js';
 import { QuotaService } from '../governance/quota.service.js';
 
 /** A fake MetricsReader: each replica of the component uses the cores and memory bytes the test sets. */
@@ -45,10 +46,11 @@ describe('autoscaler (fake metrics reader, real SQLite in memory, real instance 
     store = new Store(await openDatabase('sqlite::memory:'));
     events = new EventService(store);
     const queue = { enqueue: (id: string) => void enqueued.push(id), enqueueProject: () => undefined, deletionProblem: () => null };
-    const projects = new ProjectService(store, events, queue);
+    const settings = new SettingsService(store, events);
+    const projects = new ProjectService(store, events, queue, settings);
     const apps = new AppService(store, events);
     const quotas = new QuotaService(store);
-    instances = new InstanceService(store, projects, apps, events, queue, [quotas]);
+    instances = new InstanceService(store, projects, apps, events, queue, settings, [quotas]);
     autoscale = new AutoscaleService(store, instances, events);
     autoscaler = new Autoscaler(store, reader, autoscale, pino({ level: 'silent' }), { intervalMs: 1000, windowMs: 10_000 }, () => clock);
     await store.projects.insert({ name: 'lab', description: '', deleting: false, createdAt: new Date().toISOString(), quota: { replicas: 2 }, policy: {} });

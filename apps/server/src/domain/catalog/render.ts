@@ -118,6 +118,8 @@ export interface RenderInput {
   parameters: Record<string, ParamValue>;
   replicas?: number | Record<string, number> | null;
   env?: Record<string, string>;
+  /** Limits for components that set none (the admin's settings); null: none. */
+  defaultResources?: { cpus: number | null; memoryBytes: number | null };
 }
 
 /** The components an instance runs: parameters substituted, replica counts decided. */
@@ -143,8 +145,10 @@ export function renderComponents(app: AppRecord, input: RenderInput): { paramete
     if (c.security && Object.keys(c.security).length > 0) rendered.security = { ...c.security };
     if (c.command) rendered.command = c.command.map((s) => substitute(s, values));
     if (c.args) rendered.args = c.args.map((s) => substitute(s, values));
-    if (c.resources?.cpus !== undefined) rendered.cpus = c.resources.cpus;
-    if (c.resources?.memoryBytes !== undefined) rendered.memoryBytes = c.resources.memoryBytes;
+    const cpus = c.resources?.cpus ?? input.defaultResources?.cpus ?? undefined;
+    const memoryBytes = c.resources?.memoryBytes ?? input.defaultResources?.memoryBytes ?? undefined;
+    if (cpus !== undefined) rendered.cpus = cpus;
+    if (memoryBytes !== undefined) rendered.memoryBytes = memoryBytes;
     if (c.healthCheck) rendered.healthCheck = c.healthCheck;
     return rendered;
   });

@@ -5,12 +5,14 @@ import { DomainError } from '../core/errors.js';
 import type { EventService } from '../core/event.service.js';
 import type { ProjectRecord } from '../core/records.js';
 import type { ReconcileQueue } from '../core/reconcile-queue.js';
+import type { SettingsService } from '../governance/settings.service.js';
 
 export class ProjectService {
   constructor(
     private readonly store: Store,
     private readonly events: EventService,
     private readonly queue: ReconcileQueue,
+    private readonly settings: SettingsService,
   ) {}
 
   async list(scope: Scope): Promise<Project[]> {
@@ -29,11 +31,16 @@ export class ProjectService {
     return project;
   }
 
-  /** The creator becomes the project's first owner. */
+  /** The creator becomes the project's first owner; the project starts with the settings' default quota. */
   async create(input: ProjectCreate, creator: Principal): Promise<Project> {
     if (creator.token?.projects) throw new DomainError('FORBIDDEN', 'a project-limited token cannot create projects');
     const record: ProjectRecord = { name: input.name, description: input.description ?? '', deleting: false, createdAt: new Date().toISOString(), quota: {}, policy: {} };
     await this.store.transaction(async (trx) => {
+      const settings = await this.settings.get(trx);
+      if (settings.projectCreation === 'admins' && !creator.isAdmin) {
+        throw new DomainError('FORBIDDEN', 'on this installation only administrators create projects: ask one to create it and add you (settings: projectCreation)');
+      }
+      record.quota = { ...settings.defaultQuota };
       const existing = await trx.projects.get(input.name);
       if (existing) throw new DomainError('PROJECT_EXISTS', existing.deleting ? `project ${input.name} is being deleted` : `project ${input.name} already exists`);
       await trx.projects.insert(record);

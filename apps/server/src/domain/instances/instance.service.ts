@@ -7,6 +7,7 @@ import type { EventService } from '../core/event.service.js';
 import type { ProjectService } from '../identity/project.service.js';
 import type { ReconcileQueue } from '../core/reconcile-queue.js';
 import type { LaunchGuard } from './launch-guard.js';
+import type { SettingsService } from '../governance/settings.service.js';
 import type { InstanceRecord, RenderedComponent } from '../core/records.js';
 import { hostPortsOf, renderComponents } from '../catalog/render.js';
 
@@ -18,6 +19,7 @@ export class InstanceService {
     private readonly apps: AppService,
     private readonly events: EventService,
     private readonly queue: ReconcileQueue,
+    private readonly settings: SettingsService,
     private readonly guards: LaunchGuard[] = [],
   ) {}
 
@@ -43,7 +45,8 @@ export class InstanceService {
       if (p.deleting) throw new DomainError('PROJECT_NOT_FOUND', `project ${project} is being deleted`);
       const app = await this.apps.requireFor(project, input.app, trx);
       if (await trx.instances.get(project, input.name)) throw new DomainError('INSTANCE_EXISTS', `instance ${input.name} already exists in project ${project}`);
-      const rendered = renderComponents(app, { project, instance: input.name, parameters: input.parameters, replicas: input.replicas ?? null, env: input.env ?? {} });
+      const { defaultResources } = await this.settings.get(trx);
+      const rendered = renderComponents(app, { project, instance: input.name, parameters: input.parameters, replicas: input.replicas ?? null, env: input.env ?? {}, defaultResources });
       await checkHostPorts(trx, rendered.components, undefined);
       for (const guard of this.guards) await guard.check(trx, p, rendered.components, undefined);
       await createMissingVolumes(trx, project, rendered.components);
@@ -86,7 +89,8 @@ export class InstanceService {
       const app = await this.apps.require(current.app, trx);
       const replicas = patch.replicas === undefined ? current.replicasOverride : mergeReplicas(current.replicasOverride, patch.replicas, app.components.map((c) => c.name));
       const env = patch.env ?? current.env;
-      const rendered = renderComponents(app, { project, instance: name, parameters: { ...current.parameters, ...(patch.parameters ?? {}) }, replicas, env });
+      const { defaultResources } = await this.settings.get(trx);
+      const rendered = renderComponents(app, { project, instance: name, parameters: { ...current.parameters, ...(patch.parameters ?? {}) }, replicas, env, defaultResources });
       if (patch.refreshImages !== true) keepPinnedImages(rendered.components, current.components);
       await checkHostPorts(trx, rendered.components, current.id);
       for (const guard of this.guards) await guard.check(trx, p, rendered.components, current.id);

@@ -1,9 +1,9 @@
 import type { Handlers } from '../bind.js';
 import type { Services } from '../context.js';
 
-type GovernanceHandlers = Pick<Handlers, 'listSecrets' | 'putSecret' | 'deleteSecret' | 'getPolicy' | 'putPolicy'>;
+type GovernanceHandlers = Pick<Handlers, 'listSecrets' | 'putSecret' | 'deleteSecret' | 'getPolicy' | 'putPolicy' | 'getSettings' | 'updateSettings'>;
 
-/** Secrets (write-only values) and the container policy of a project. */
+/** Secrets (write-only values), the container policy of a project, and the installation's settings. */
 export function governanceHandlers(s: Services): GovernanceHandlers {
   return {
     listSecrets: ({ params }) => s.secrets.list(params.project),
@@ -14,5 +14,7 @@ export function governanceHandlers(s: Services): GovernanceHandlers {
     },
     getPolicy: ({ params }) => s.policies.get(params.project),
     putPolicy: ({ params, body }) => s.policies.put(params.project, body),
+    getSettings: () => s.settings.get(),
+    updateSettings: ({ body }) => s.settings.update(body),
   };
 }
