@@ -23,6 +23,7 @@ import { registerNodes } from './commands/nodes.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerProjects } from './commands/projects.js';
 import { registerQuota } from './commands/quota.js';
+import { registerSettings } from './commands/settings.js';
 import { registerRun } from './commands/run.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerTokens } from './commands/tokens.js';
@@ -80,6 +81,7 @@ export function buildProgram(session: Session): Command {
   registerNodes(program, session);
   registerUsers(program, session);
   registerAudit(program, session);
+  registerSettings(program, session);
   registerCompleteNames(program, session);
 
   const completion = program

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { AlertRule, AuditEntry, Autoscale, Policy, Usage, User } from '@gureum/contract';
+import type { AlertRule, AuditEntry, Autoscale, Policy, Settings, Usage, User } from '@gureum/contract';
 import { busyboxApp, tempDir, TEST_IMAGE, uniqueName, type TestGureum } from '../../server/test/support/harness.js';
 import { cliEnv, gureum, ok, useProjectGureum } from './support.js';
 
@@ -88,6 +88,27 @@ describe('gureum users, quota, policy, audit, alerts and autoscale against a rea
     await ok(env, ['policy', 'set', '-f', file, '--no-allow-host-network']);
     policy = JSON.parse(await ok(env, ['policy', '-o', 'json'])) as Policy;
     assert.deepEqual([policy.allowHostNetwork, policy.pidsLimit, policy.allowHostPaths, policy.allowCapabilities], [false, 512, ['/data'], []]);
+  });
+
+  it('shows and changes the installation settings; a mistyped key is a usage error that changes nothing', async () => {
+    assert.match(await ok(env, ['settings']), /^project creation:\s+everyone$/m);
+    const set = await ok(env, ['settings', 'set', 'project-creation=admins', 'default-quota.instances=5', 'default-memory=256Mi', 'webhooks.allow=10.1.0.0/16']);
+    assert.match(set, /^settings changed$/m);
+    assert.match(set, /^default quota:\s+instances 5$/m);
+    assert.match(set, /^default memory:\s+256MiB$/m);
+    assert.match(set, /^webhooks allow:\s+10\.1\.0\.0\/16$/m);
+    const shown = JSON.parse(await ok(env, ['settings', '-o', 'json'])) as Settings;
+    assert.equal(shown.projectCreation, 'admins');
+    assert.deepEqual(shown.defaultQuota, { instances: 5 });
+    assert.equal(shown.defaultResources.memoryBytes, 256 * 1024 * 1024);
+    const typo = await gureum(env, ['settings', 'set', 'project-creaton=everyone']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /no setting named project-creaton; keys: project-creation, /);
+    const badRange = await gureum(env, ['settings', 'set', 'webhooks.deny=10.0.0.0/40']);
+    assert.equal(badRange.code, 1);
+    assert.match(badRange.stderr, /must be an address range.*VALIDATION_FAILED/s);
+    await ok(env, ['settings', 'set', 'project-creation=everyone', 'default-quota.instances=none', 'default-memory=none', 'webhooks.allow=none']);
+    assert.match(await ok(env, ['settings']), /^default memory:\s+unlimited$/m);
   });
 
   it('shows the earlier actions in the audit log, global and per project', async () => {

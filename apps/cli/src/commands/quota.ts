@@ -6,7 +6,7 @@ import { formatBytes, parseBytes, printItem, renderFields, renderTable, type Out
 import type { Session } from '../session.js';
 
 /** The keys `quota set` takes: the API's names, and shorter ones for the byte sizes. */
-const KEYS: Record<string, { field: keyof Quota; parse: (text: string, key: string) => number }> = {
+export const QUOTA_KEYS: Record<string, { field: keyof Quota; parse: (text: string, key: string) => number }> = {
   instances: { field: 'instances', parse: parseCount },
   replicas: { field: 'replicas', parse: parseCount },
   cpus: { field: 'cpus', parse: parseNumber },
@@ -19,11 +19,11 @@ const KEYS: Record<string, { field: keyof Quota; parse: (text: string, key: stri
 
 /** KEY=VALUE pairs into a quota patch; `none` lifts a limit. */
 export function parseQuotaPatch(pairs: string[]): Partial<Quota> {
-  if (pairs.length === 0) throw new UsageError(`give at least one KEY=VALUE; keys: ${Object.keys(KEYS).join(', ')}`);
+  if (pairs.length === 0) throw new UsageError(`give at least one KEY=VALUE; keys: ${Object.keys(QUOTA_KEYS).join(', ')}`);
   const patch: Partial<Quota> = {};
   for (const [key, value] of Object.entries(parsePairs(pairs, 'limit'))) {
-    const known = KEYS[key];
-    if (!known) throw new UsageError(`no quota named ${key}; keys: ${Object.keys(KEYS).join(', ')}`);
+    const known = QUOTA_KEYS[key];
+    if (!known) throw new UsageError(`no quota named ${key}; keys: ${Object.keys(QUOTA_KEYS).join(', ')}`);
     patch[known.field] = value === 'none' ? null : known.parse(value, key);
   }
   return patch;
@@ -66,7 +66,7 @@ export function registerQuota(program: Command, session: Session): void {
       group
         .command('set')
         .summary('set limits of a project (admin); none lifts one')
-        .description(`Set limits of a project (admin). Keys: ${Object.keys(KEYS).join(', ')}. Sizes like 512M or 10GiB; none for no limit.`)
+        .description(`Set limits of a project (admin). Keys: ${Object.keys(QUOTA_KEYS).join(', ')}. Sizes like 512M or 10GiB; none for no limit.`)
         .argument('<limit...>', 'KEY=VALUE'),
     ),
   ).action(async (pairs: string[], opts: OutputOptions & { project?: string }) => {
