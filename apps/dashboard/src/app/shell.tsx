@@ -118,7 +118,7 @@ export function Shell({ match }: { match: { page: RegisteredPage; params: Record
           Gureum
         </Link>
         <ProjectSwitcher />
-        <NewProjectButton />
+        {whoami.canCreateProjects && <NewProjectButton />}
         <LiveIndicator />
         <ThemeToggle />
         <span className="muted" data-testid="whoami">

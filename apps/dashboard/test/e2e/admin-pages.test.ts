@@ -287,6 +287,42 @@ describe('dashboard admin pages (real Gureum, real Chromium)', () => {
     await context.close();
   });
 
+  it('the admin changes the settings; a mistake is named at its field; a user is then offered no New project', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
+    const page = await context.newPage();
+    await signIn(page, g.url, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const form = main(page).getByRole('form', { name: 'Settings' });
+    await form.getByLabel('Denied ranges').waitFor();
+    assert.match(await form.getByLabel('Denied ranges').inputValue(), /^127\.0\.0\.0\/8$/m, 'the default deny list is shown');
+    await form.getByLabel('Who may create projects').selectOption('admins');
+    await form.getByLabel('Memory', { exact: true }).nth(1).fill('256MiB');
+    await form.getByLabel('Allowed ranges').fill('10.1.0.0/16\n10.2.0.0/33');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.getByText('must be an address range such as 10.0.0.0/8').waitFor();
+    assert.equal((await g.client.call('getSettings', {})).projectCreation, 'everyone', 'nothing saved while a field is wrong');
+    await form.getByLabel('Allowed ranges').fill('10.1.0.0/16');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    const settings = await g.client.call('getSettings', {});
+    assert.equal(settings.projectCreation, 'admins');
+    assert.equal(settings.defaultResources.memoryBytes, 256 * 1024 * 1024);
+    assert.deepEqual(settings.webhooks.allow, ['10.1.0.0/16']);
+    assert.equal(settings.webhooks.deny.length, 6, 'the deny list kept');
+    await screenshot(page, 'admin-settings');
+    assert.equal(await page.getByRole('button', { name: 'New project' }).count(), 1, 'the admin still may');
+    await context.close();
+
+    const userContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const userPage = await userContext.newPage();
+    await signIn(userPage, g.url, mark.name, mark.password);
+    await userPage.getByTestId('whoami').waitFor();
+    assert.equal(await userPage.getByRole('button', { name: 'New project' }).count(), 0);
+    assert.equal(await userPage.getByRole('link', { name: 'Settings' }).count(), 0, 'no admin pages offered');
+    await userContext.close();
+    await g.client.call('updateSettings', { body: { projectCreation: 'everyone', defaultResources: { memoryBytes: null }, webhooks: { allow: [] } } });
+  });
+
   it('a viewer sees no member controls, and the API refuses them anyway', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();

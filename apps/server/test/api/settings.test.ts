@@ -51,11 +51,15 @@ describe('settings', () => {
   it('projectCreation admins: a user is refused with a reason, the admin is not; everyone again lets the user', async () => {
     const settings = await g.client.call('updateSettings', { body: { projectCreation: 'admins' } });
     assert.equal(settings.projectCreation, 'admins');
+    const canCreate = async (token: string) => ((await callRoute(g, 'whoami', { token })).body as { canCreateProjects: boolean }).canCreateProjects;
+    assert.equal(await canCreate(ann.token), false, 'the dashboard offers no "New project" to her');
+    assert.equal(await canCreate(g.token), true);
     const refused = await callRoute(g, 'createProject', { token: ann.token, body: { name: newProject('ann-a') } });
     assert.deepEqual([refused.status, codeOf(refused)], [403, 'FORBIDDEN']);
     assert.match(JSON.stringify(refused.body), /only administrators create projects/);
     await g.client.call('createProject', { body: { name: newProject('adm') } });
     await g.client.call('updateSettings', { body: { projectCreation: 'everyone' } });
+    assert.equal(await canCreate(ann.token), true);
     const allowed = await callRoute(g, 'createProject', { token: ann.token, body: { name: newProject('ann-b') } });
     assert.equal(allowed.status, 201, JSON.stringify(allowed.body));
     const [changed] = (await g.client.call('listEvents', { query: { type: 'settings.updated', limit: 10 } })).slice(-1);

@@ -32,6 +32,7 @@ export const Whoami = z.object({
   via: z.enum(['token', 'session']),
   token: z.object({ name: z.string(), readOnly: z.boolean(), projects: z.array(Name).nullable(), expiresAt: Timestamp.nullable() }).nullable(),
   memberships: z.array(z.object({ project: Name, role: Role })),
+  canCreateProjects: z.boolean().describe("Whether this credential may create a project (the settings' projectCreation; never a project-limited token)"),
 });
 
 export const TokenCreate = z

@@ -61,12 +61,14 @@ export function identityHandlers(s: Services): IdentityHandlers {
       const p = principalOf(request);
       const scope = scopeOf(p);
       const user = await s.users.get(p.userName);
+      const { projectCreation } = await s.settings.get();
       return {
         user,
         via: p.via,
         token: p.token && { name: p.token.name, readOnly: p.token.readOnly, projects: p.token.projects, expiresAt: p.token.expiresAt },
         // Through a project-limited token, only the projects within the limit.
         memberships: [...p.roles].filter(([project]) => canSee(scope, project)).map(([project, role]) => ({ project, role })),
+        canCreateProjects: !p.token?.projects && (projectCreation === 'everyone' || p.isAdmin),
       };
     },
     changePassword: ({ body }, { request }) => {
