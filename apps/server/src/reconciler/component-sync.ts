@@ -1,7 +1,7 @@
 import { isDomainError } from '../domain/core/errors.js';
 import type { EventService } from '../domain/core/event.service.js';
 import type { InstanceRecord, RenderedComponent } from '../domain/core/records.js';
-import { isRootUser } from '../domain/governance/policy.js';
+import { rootProblem } from '../domain/governance/user-ids.js';
 import type { ObservedReplica, Runtime } from '../domain/core/runtime.js';
 import { CrashBackoff } from './crash-backoff.js';
 import type { ComponentPlan } from './replica-plan.js';
@@ -230,11 +230,15 @@ export class ComponentSync {
     return `IMAGE_NOT_FOUND: image ${component.image} as this instance runs it (${image}) is no longer on the engine: load it again, or upgrade the instance (refreshImages) to run what ${component.image} names now`;
   }
 
-  /** With allowRoot off and no user given, an image that runs as root (by its USER) gets no replica. */
+  /**
+   * With allowRoot off, a component whose replicas would run as uid 0, gid 0 or in group 0
+   * (resolved with the image's own passwd and group files, names mapped to 0 included) gets none.
+   */
   private async refuseRootImage(component: RenderedComponent): Promise<string | null> {
-    const info = await this.runtime.inspectImage(component.imageId ?? component.image);
-    if (!info || info.user === undefined || !isRootUser(info.user)) return null;
-    return `POLICY_VIOLATION: component ${component.name}: image ${component.image} runs as root (${info.user ? `USER ${info.user}` : 'no USER'}) and no user is set, which the project's policy forbids`;
+    const ids = await this.runtime.userIds(component.imageId ?? component.image, component.security?.user);
+    const problem = ids ? rootProblem(ids) : undefined;
+    if (problem === undefined) return null;
+    return `POLICY_VIOLATION: component ${component.name}: image ${component.image}: ${problem}, which the project's policy forbids (set security.user to a non-root uid:gid)`;
   }
 
   private async create(instance: InstanceRecord, component: RenderedComponent, index: number, plan: ComponentPlan, event: CreateEvent, restartCount = 0): Promise<string> {

@@ -20,7 +20,7 @@ export interface ComponentPlan {
   secretEnv: Record<string, string>;
   files: NonNullable<ReplicaSpec['files']>;
   binds: NonNullable<ReplicaSpec['binds']>;
-  /** allowRoot is off and no user is given: the image's own USER must be checked before a replica is made. */
+  /** allowRoot is off: what the replicas run as (resolved with the image's own files) must be checked before one is made. */
   checkImageUser: boolean;
 }
 
@@ -61,6 +61,6 @@ function planComponent(instance: InstanceRecord, c: RenderedComponent, policy: P
     secretEnv,
     files,
     binds: (c.hostMounts ?? []).map((m) => ({ ...m })),
-    checkImageUser: !policy.allowRoot && c.security?.user === undefined,
+    checkImageUser: !policy.allowRoot,
   };
 }

@@ -306,8 +306,27 @@ describe('container policy: host ports', () => {
 });
 
 describe('container policy: root', () => {
+  /** The test image with passwd and group lines of its own, and a USER: committed as `ref`. */
+  async function imageWithUsers(ref: string, user: string, passwd: string[], group: string[]): Promise<void> {
+    const script = [...passwd.map((l) => `echo '${l}' >> /etc/passwd`), ...group.map((l) => `echo '${l}' >> /etc/group`)].join(' && ') || 'true';
+    const container = await docker('create', TEST_IMAGE, 'sh', '-c', script);
+    await docker('start', '-a', container);
+    await docker('commit', '--change', `USER ${user}`, container, ref);
+    await docker('rm', container);
+  }
+  const suffix = uniqueName('ids');
+  const TOOR = `gureum-pol/${suffix}-toor:1`;
+  const IN_ROOT_GROUP = `gureum-pol/${suffix}-wheel:1`;
+  const probes = async () => (await docker('ps', '-aq', '--filter', 'label=io.gureum.probe')).split('\n').filter(Boolean);
+
   before(async () => {
     await setPolicy(noRoot, { allowRoot: false });
+    await imageWithUsers(TOOR, 'toor', ['toor:x:0:0::/:/bin/sh'], []);
+    await imageWithUsers(IN_ROOT_GROUP, 'app', ['app:x:1000:1000::/:/bin/sh'], ['app:x:1000:', 'wheel:x:0:app']);
+  });
+
+  after(async () => {
+    for (const ref of [TOOR, IN_ROOT_GROUP]) await docker('rmi', ref).catch(() => undefined);
   });
 
   it('refuses user root, and an image whose USER is root when no user is set', async () => {
@@ -318,7 +337,7 @@ describe('container policy: root', () => {
     }
     const res = await launch(noRoot, await app({}));
     assert.equal(res.status, 403);
-    assert.match(res.json.error?.message ?? '', /image .* runs as root/);
+    assert.match(res.json.error?.message ?? '', /image .*: no USER \(root\) runs as uid 0/);
     assert.equal((await containersOf(noRoot)).length, 0);
   });
 
@@ -327,6 +346,32 @@ describe('container policy: root', () => {
     assert.equal(launched.status, 201, JSON.stringify(launched.json));
     const id = (await runningInstance(noRoot, launched.name)).replicas[0]!.containerId!;
     assert.equal(await docker('exec', id, 'id', '-u'), '65534');
+  });
+
+  it('refuses uid 0 and gid 0 whatever their names, read from the image\'s own passwd and group files', async () => {
+    const cases: { what: string; component: Record<string, unknown>; message: RegExp }[] = [
+      { what: 'a USER named toor that the image maps to uid 0', component: { image: TOOR }, message: /image .*: user toor runs as uid 0/ },
+      { what: 'security.user toor on that image', component: { image: TOOR, security: { user: 'toor' } }, message: /user toor runs as uid 0/ },
+      { what: 'a uid without a passwd entry (the engine gives it gid 0)', component: { security: { user: '4242' } }, message: /user 4242 runs with gid 0/ },
+      { what: 'a group of 0 by number', component: { security: { user: 'nobody:0' } }, message: /user nobody:0 is root|gid 0/ },
+      { what: 'a user in group 0 by the image\'s /etc/group', component: { image: IN_ROOT_GROUP }, message: /user app \(uid 1000\) is in group 0/ },
+    ];
+    const before = await containersOf(noRoot);
+    for (const { what, component, message } of cases) {
+      const res = await launch(noRoot, await app(component));
+      assert.equal(res.status, 403, `${what}: ${JSON.stringify(res.json)}`);
+      assert.equal(res.json.error?.code, 'POLICY_VIOLATION', what);
+      assert.match(res.json.error?.message ?? '', message, what);
+    }
+    assert.deepEqual(await containersOf(noRoot), before, 'no replica made');
+    assert.deepEqual(await probes(), [], 'the containers made to read the images are gone');
+  });
+
+  it('runs a uid:gid that is neither 0, without a passwd entry, as that uid and gid', async () => {
+    const launched = await launch(noRoot, await app({ security: { user: '4242:4242' } }));
+    assert.equal(launched.status, 201, JSON.stringify(launched.json));
+    const id = (await runningInstance(noRoot, launched.name)).replicas[0]!.containerId!;
+    assert.equal(await docker('exec', id, 'sh', '-c', 'echo $(id -u):$(id -g):$(id -G)'), '4242:4242:4242');
   });
 
   it('fails an instance whose image, pulled only when replicas are made, runs as root', async () => {
@@ -346,7 +391,7 @@ describe('container policy: root', () => {
       },
       { what: 'the instance to fail', timeoutMs: 30_000 },
     );
-    assert.match(failed.reason ?? '', /^POLICY_VIOLATION: component main: image .* runs as root/);
+    assert.match(failed.reason ?? '', /^POLICY_VIOLATION: component main: image .*: no USER \(root\) runs as uid 0/);
     assert.ok(failed.replicas.every((r) => r.containerId === null));
   });
 });

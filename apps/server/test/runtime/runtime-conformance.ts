@@ -545,5 +545,15 @@ export function runtimeConformance(name: string, makeRuntime: () => Runtime, opt
       assert.equal(await rt.imageExists(loadedTag), false);
       await rejectsWith(rt.loadImage(Readable.from([Buffer.from('this is not a tarball at all\n'.repeat(64))]), () => undefined), 'IMAGE_LOAD_FAILED');
     });
+
+    it('resolves the user an image runs as with its own passwd and group files, and leaves nothing behind', async () => {
+      assert.deepEqual(await rt.userIds(opts.testImage, undefined), { user: '', uid: 0, gid: 0, groups: [] });
+      assert.deepEqual(await rt.userIds(opts.testImage, 'nobody'), { user: 'nobody', uid: 65534, gid: 65534, groups: [] });
+      assert.deepEqual(await rt.userIds(opts.testImage, '4242'), { user: '4242', uid: 4242, gid: 0, groups: [] });
+      assert.deepEqual(await rt.userIds(opts.testImage, 'ghost'), { user: 'ghost', unknown: "user ghost is not in the image's /etc/passwd" });
+      assert.equal(await rt.userIds('gureum-test/never-loaded:1', undefined), null);
+      const probes = (await run('docker', ['ps', '-aq', '--filter', `label=${LABEL.probe}`])).stdout.trim();
+      assert.equal(probes, '', 'the containers made to read the image are gone');
+    });
   });
 }

@@ -10,6 +10,8 @@ export const LABEL = {
   replica: 'io.gureum.replica',
   specHash: 'io.gureum.spec-hash',
   volume: 'io.gureum.volume',
+  /** A container made only to read an image's files, never started, removed at once. */
+  probe: 'io.gureum.probe',
 } as const;
 
 /** Engine names use "_" as separator: it cannot occur in a DNS label, so names never collide. */

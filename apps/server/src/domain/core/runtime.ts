@@ -1,3 +1,4 @@
+import type { UnknownUser, UserIds } from '../governance/user-ids.js';
 import type { Duplex, Readable } from 'node:stream';
 
 /**
@@ -49,6 +50,11 @@ export interface Runtime {
   /** Accepts an id, a short id or a reference. Throws IMAGE_NOT_FOUND / IMAGE_IN_USE. */
   removeImage(idOrRef: string, force: boolean): Promise<void>;
   inspectImage(idOrRef: string): Promise<ImageInfo | null>;
+  /**
+   * The ids a container of `image` runs with as `user` (its USER when undefined), resolved with
+   * the image's own /etc/passwd and /etc/group. Null when the engine has no such image.
+   */
+  userIds(image: string, user: string | undefined): Promise<UserIds | UnknownUser | null>;
   /** Bytes the engine's images take on its disk, layers shared between images counted once. */
   imageStorageBytes(): Promise<number>;
 

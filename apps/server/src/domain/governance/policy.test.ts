@@ -3,11 +3,13 @@ import { describe, it } from 'node:test';
 import { componentViolations, DEFAULT_CAPABILITIES, DEFAULT_REPLICA_SECURITY, effectivePolicy, isRootUser, PolicyGuard, replicaSecurity } from './policy.js';
 import { isDomainError } from '../core/errors.js';
 import type { ProjectRecord, RenderedComponent } from '../core/records.js';
-import type { ImageInfo } from '../core/runtime.js';
+import { resolveUserIds } from './user-ids.js';
 
 const base: RenderedComponent = { name: 'web', image: 'busybox:1', env: {}, ports: [], replicas: 1, volumes: [] };
 const comp = (over: Partial<RenderedComponent>): RenderedComponent => ({ ...base, ...over });
-const rulesOf = (c: RenderedComponent, stored = {}, imageUser?: string) => componentViolations(effectivePolicy(stored), c, imageUser).map((v) => v.rule);
+/** The ids the image's files give a user (a passwd with app as 1000:1000, toor as 0:0). */
+const idsOf = (user: string) => resolveUserIds(user, 'root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\ntoor:x:0:0::/:/bin/sh\n', 'root:x:0:\napp:x:1000:\n');
+const rulesOf = (c: RenderedComponent, stored = {}, imageUser?: string) => componentViolations(effectivePolicy(stored), c, imageUser === undefined ? undefined : idsOf(c.security?.user ?? imageUser)).map((v) => v.rule);
 
 describe('container policy: defaults', () => {
   it('relaxes nothing but root, and limits processes to 1024', () => {
@@ -76,8 +78,13 @@ describe('container policy: relaxed by the admin', () => {
 
   it('refuses a root user only when allowRoot is off; then an image running as root too', () => {
     assert.deepEqual(rulesOf(comp({ security: { user: 'root' } })), []);
-    for (const user of ['root', '0', '0:0', '000', 'root:staff']) assert.deepEqual(rulesOf(comp({ security: { user } }), { allowRoot: false }), ['root'], user);
-    for (const user of ['1000', '1000:0', 'nobody', 'app:root']) assert.deepEqual(rulesOf(comp({ security: { user } }), { allowRoot: false }), [], user);
+    // As written (the image not on the engine yet): uid or gid 0 by number or by the name root.
+    for (const user of ['root', '0', '0:0', '000', 'root:staff', '1000:0', 'app:root']) assert.deepEqual(rulesOf(comp({ security: { user } }), { allowRoot: false }), ['root'], user);
+    for (const user of ['1000', '1000:1000', 'nobody']) assert.deepEqual(rulesOf(comp({ security: { user } }), { allowRoot: false }), [], user);
+    // Resolved with the image's files: a name mapped to 0, a uid without an entry (gid 0).
+    assert.deepEqual(rulesOf(comp({ security: { user: 'toor' } }), { allowRoot: false }, ''), ['root']);
+    assert.deepEqual(rulesOf(comp({ security: { user: '4242' } }), { allowRoot: false }, ''), ['root']);
+    assert.deepEqual(rulesOf(comp({ security: { user: '4242:4242' } }), { allowRoot: false }, ''), []);
     assert.deepEqual(rulesOf(comp({}), { allowRoot: false }, ''), ['root']);
     assert.deepEqual(rulesOf(comp({}), { allowRoot: false }, 'root'), ['root']);
     assert.deepEqual(rulesOf(comp({}), { allowRoot: false }, 'app'), []);
@@ -90,6 +97,8 @@ describe('container policy: relaxed by the admin', () => {
     assert.equal(isRootUser(undefined), true);
     assert.equal(isRootUser(''), true);
     assert.equal(isRootUser('65534'), false);
+    assert.equal(isRootUser('65534:0'), true);
+    assert.equal(isRootUser('app:root'), true);
   });
 });
 
@@ -117,8 +126,8 @@ describe('replica security', () => {
 
 describe('PolicyGuard', () => {
   const project = (policy = {}): ProjectRecord => ({ name: 'p', description: '', deleting: false, createdAt: '', quota: {}, policy });
-  // A Runtime stand-in answering only what the guard asks: the image's USER.
-  const images = (user: string | null) => ({ inspectImage: (): Promise<ImageInfo | null> => Promise.resolve(user === null ? null : { id: 'x', tags: [], sizeBytes: 0, createdAt: '', user }) });
+  // A Runtime stand-in answering only what the guard asks: the ids of the image's USER.
+  const images = (user: string | null) => ({ userIds: (_image: string, given: string | undefined) => Promise.resolve(user === null ? null : idsOf(given ?? user)) });
 
   it('refuses with POLICY_VIOLATION listing every violation', async () => {
     const guard = new PolicyGuard(images(''));
@@ -132,7 +141,7 @@ describe('PolicyGuard', () => {
 
   it('asks for the image user only when allowRoot is off', async () => {
     await new PolicyGuard(images('')).check(null as never, project(), [comp({})]);
-    await assert.rejects(new PolicyGuard(images('')).check(null as never, project({ allowRoot: false }), [comp({})]), /runs as root/);
+    await assert.rejects(new PolicyGuard(images('')).check(null as never, project({ allowRoot: false }), [comp({})]), /runs as uid 0/);
     await new PolicyGuard(images('app')).check(null as never, project({ allowRoot: false }), [comp({})]);
     await new PolicyGuard(images(null)).check(null as never, project({ allowRoot: false }), [comp({})]);
   });

@@ -1,3 +1,4 @@
+import { rootProblem, type UnknownUser, type UserIds } from './user-ids.js';
 import path from 'node:path';
 import { Policy } from '@gureum/contract';
 import type { Store } from '../../store/store.js';
@@ -50,10 +51,15 @@ export function normaliseCapability(name: string): string {
   return name.toUpperCase().replace(/^CAP_/, '');
 }
 
-/** "root", "0", "0:0", "root:staff", and no user at all (the image default) run as uid 0. */
+/**
+ * Root as written, without the image's files: "root", "0", "0:0", "root:staff", no user at all
+ * (the image default), and a group of 0 or root ("1000:0", "app:root"). Names the image maps to
+ * 0 need its passwd and group files: see `resolveUserIds`.
+ */
 export function isRootUser(user: string | undefined): boolean {
-  const uid = (user ?? '').split(':')[0]!.trim();
-  return uid === '' || uid === 'root' || /^0+$/.test(uid);
+  const [uid = '', gid] = (user ?? '').split(':').map((p) => p.trim());
+  const zero = (id: string) => id === 'root' || /^0+$/.test(id);
+  return uid === '' || zero(uid) || (gid !== undefined && zero(gid));
 }
 
 /** Lexically normalised absolute path without a trailing slash ("/a/../b/" -> "/b"). */
@@ -67,8 +73,12 @@ function covers(mount: string, target: string): boolean {
   return mount === '/' || mount === target || target.startsWith(mount + '/');
 }
 
-/** What in one component the policy refuses. `imageUser`: the image's USER when known (checked only when allowRoot is false). */
-export function componentViolations(policy: Policy, c: RenderedComponent, imageUser?: string, options: PolicyOptions = {}): PolicyViolation[] {
+/**
+ * What in one component the policy refuses. `ids`: what its replicas would run as, resolved
+ * with the image's own files, when the image is on the engine (checked only when allowRoot is
+ * false; without them, the user as written is).
+ */
+export function componentViolations(policy: Policy, c: RenderedComponent, ids?: UserIds | UnknownUser, options: PolicyOptions = {}): PolicyViolation[] {
   const found: PolicyViolation[] = [];
   const add = (rule: PolicyRule, message: string) => found.push({ component: c.name, rule, message: `component ${c.name}: ${message}` });
   const s = c.security ?? {};
@@ -111,11 +121,8 @@ export function componentViolations(policy: Policy, c: RenderedComponent, imageU
     else if (port.hostPort < LOW_PORT_LIMIT && !policy.allowLowHostPorts) add('hostPort', `host port ${port.hostPort}/${port.protocol} (port ${port.name}) is below ${LOW_PORT_LIMIT}, which the policy does not allow`);
   }
   if (!policy.allowRoot) {
-    if (s.user !== undefined) {
-      if (isRootUser(s.user)) add('root', `user ${s.user} is root, which the policy forbids`);
-    } else if (imageUser !== undefined && isRootUser(imageUser)) {
-      add('root', `image ${c.image} runs as root (${imageUser ? `USER ${imageUser}` : 'no USER'}) and no user is set, which the policy forbids`);
-    }
+    const problem = ids !== undefined ? rootProblem(ids) : s.user !== undefined && isRootUser(s.user) ? `user ${s.user} is root` : undefined;
+    if (problem !== undefined) add('root', `${ids !== undefined && s.user === undefined ? `image ${c.image}: ` : ''}${problem}, which the policy forbids (set security.user to a non-root uid:gid)`);
   }
   return found;
 }
@@ -150,7 +157,7 @@ export const DEFAULT_REPLICA_SECURITY: ReplicaSecurity = replicaSecurity(effecti
  */
 export class PolicyGuard implements LaunchGuard {
   constructor(
-    private readonly runtime: Pick<Runtime, 'inspectImage'>,
+    private readonly runtime: Pick<Runtime, 'userIds'>,
     private readonly options: PolicyOptions = {},
   ) {}
 
@@ -158,16 +165,16 @@ export class PolicyGuard implements LaunchGuard {
     const policy = effectivePolicy(project.policy);
     const violations: PolicyViolation[] = [];
     for (const c of components) {
-      const imageUser = !policy.allowRoot && c.security?.user === undefined ? await this.imageUser(c.image) : undefined;
-      violations.push(...componentViolations(policy, c, imageUser, this.options));
+      const ids = policy.allowRoot ? undefined : await this.userIds(c.imageId ?? c.image, c.security?.user);
+      violations.push(...componentViolations(policy, c, ids, this.options));
     }
     if (violations.length > 0) throw policyError(violations);
   }
 
-  /** The image's USER, or undefined when the image is not on the engine (or the engine does not answer). */
-  private async imageUser(image: string): Promise<string | undefined> {
+  /** What the component would run as, or undefined when the image is not on the engine (or the engine does not answer). */
+  private async userIds(image: string, user: string | undefined): Promise<UserIds | UnknownUser | undefined> {
     try {
-      return (await this.runtime.inspectImage(image))?.user ?? undefined;
+      return (await this.runtime.userIds(image, user)) ?? undefined;
     } catch (err) {
       if (isDomainError(err)) return undefined;
       throw err;

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { DomainError } from '../../domain/core/errors.js';
 import { LABEL } from '../../domain/core/labels.js';
 import type { ObservedReplica, ReplicaSpec } from '../../domain/core/runtime.js';
+import { resolveUserIds, type UnknownUser, type UserIds } from '../../domain/governance/user-ids.js';
 import { buildTar, firstFileOf } from './docker-archive.js';
 import type { DockerEngine } from './docker-engine.js';
 import { engineMessage, isConnectionError, statusOfEngineError } from './docker-errors.js';
@@ -40,6 +41,8 @@ function summaryKey(s: Docker.ContainerInfo): string {
 export class DockerReplicas {
   /** Last inspect of each container, with the list summary it was made under. */
   private readonly observed = new Map<string, { key: string; replica: ObservedReplica }>();
+  /** What an image id resolves a user to (image content never changes under its id). */
+  private readonly userIdsCache = new Map<string, UserIds | UnknownUser>();
 
   constructor(
     private readonly engine: DockerEngine,
@@ -168,22 +171,59 @@ export class DockerReplicas {
     await this.engine.withDeadline((signal) => container.putArchive(tar, { path: '/', abortSignal: signal }));
   }
 
-  /** uid and gid of a container's user ("name", "uid", "uid:gid", "name:group"), from its own passwd and group files. */
+  /** uid and gid of a container's user, from its own passwd and group files (root's when they do not say). */
   private async ownerOf(id: string, user: string): Promise<{ uid: number; gid: number }> {
-    const [userPart = '', groupPart] = user.split(':');
-    if (userPart === '' || userPart === 'root') return { uid: 0, gid: groupPart === undefined ? 0 : await this.groupId(id, groupPart) };
-    const numeric = /^\d+$/.test(userPart);
-    const passwd = numeric && groupPart !== undefined ? [] : parseColonFile(await this.readFile(id, '/etc/passwd'));
-    const entry = passwd.find((fields) => (numeric ? fields[2] === userPart : fields[0] === userPart));
-    const uid = numeric ? Number(userPart) : Number(entry?.[2] ?? 0);
-    const gid = groupPart !== undefined ? await this.groupId(id, groupPart) : Number(entry?.[3] ?? 0);
-    return { uid: Number.isInteger(uid) ? uid : 0, gid: Number.isInteger(gid) ? gid : 0 };
+    const ids = await this.idsIn(id, user);
+    return 'unknown' in ids ? { uid: 0, gid: 0 } : { uid: ids.uid, gid: ids.gid };
   }
 
-  private async groupId(id: string, group: string): Promise<number> {
-    if (/^\d+$/.test(group)) return Number(group);
-    const entry = parseColonFile(await this.readFile(id, '/etc/group')).find((fields) => fields[0] === group);
-    return Number(entry?.[2] ?? 0);
+  private async idsIn(id: string, user: string): Promise<UserIds | UnknownUser> {
+    const [passwd, group] = await Promise.all([this.readFile(id, '/etc/passwd'), this.readFile(id, '/etc/group')]);
+    return resolveUserIds(user, passwd, group);
+  }
+
+  /**
+   * The ids a container of `image` runs with as `user` (its USER when undefined): read from the
+   * image's own files through a container created for it, never started, and removed at once.
+   * Null when the engine has no such image.
+   */
+  async userIds(image: string, user: string | undefined): Promise<UserIds | UnknownUser | null> {
+    // An image id names fixed content: what it resolves a user to never changes.
+    let imageId: string;
+    try {
+      imageId = (await this.engine.withDeadline(() => this.engine.docker.getImage(image).inspect())).Id;
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return null;
+      throw this.engine.error(err, `inspect image ${image}`);
+    }
+    const key = `${imageId}\0${user ?? ''}\0${user === undefined ? 'image' : 'given'}`;
+    const known = this.userIdsCache.get(key);
+    if (known) return known;
+    const ids = await this.probeUserIds(imageId, user);
+    if (ids) {
+      if (this.userIdsCache.size >= 512) this.userIdsCache.delete(this.userIdsCache.keys().next().value!);
+      this.userIdsCache.set(key, ids);
+    }
+    return ids;
+  }
+
+  private async probeUserIds(image: string, user: string | undefined): Promise<UserIds | UnknownUser | null> {
+    let id: string;
+    try {
+      const container = await this.engine.withDeadline((signal) =>
+        this.engine.docker.createContainer({ Image: image, Cmd: ['true'], Entrypoint: [], NetworkDisabled: true, HostConfig: { NetworkMode: 'none' }, Labels: { [LABEL.probe]: 'user', [LABEL.managed]: 'false' } /* an image's own labels cannot make it a replica */, abortSignal: signal }),
+      );
+      id = container.id;
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return null;
+      throw this.engine.error(err, `look at the users of image ${image}`);
+    }
+    try {
+      const info = await this.engine.withDeadline((signal) => this.engine.docker.getContainer(id).inspect({ abortSignal: signal }));
+      return await this.idsIn(id, user ?? info.Config?.User ?? '');
+    } finally {
+      await this.remove(id).catch(() => undefined);
+    }
   }
 
   /** A file of a (created, not necessarily started) container; '' when it has none. */
@@ -249,9 +289,3 @@ export class DockerReplicas {
 }
 
 /** The lines of /etc/passwd or /etc/group, split at ":". */
-function parseColonFile(text: string): string[][] {
-  return text
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => line.split(':'));
-}

@@ -1,3 +1,4 @@
+import type { UnknownUser, UserIds } from '../../domain/governance/user-ids.js';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { DomainError } from '../../domain/core/errors.js';
@@ -255,6 +256,10 @@ export class DockerDriver implements Runtime {
 
   inspectImage(idOrRef: string): Promise<ImageInfo | null> {
     return this.images.inspect(idOrRef);
+  }
+
+  userIds(image: string, user: string | undefined): Promise<UserIds | UnknownUser | null> {
+    return this.replicas.userIds(image, user);
   }
 
   imageStorageBytes(): Promise<number> {
