@@ -103,7 +103,7 @@ export async function createGureum(config: Config, log: Logger, runtime: Runtime
     ...(config.dockerHost?.startsWith('unix://') && { engineSockets: [config.dockerHost.slice('unix://'.length)] }),
     ...(localEngine && { resolveHostPath }),
   };
-  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions, onReconciled: (ms) => telemetry.observeReconcile(ms) });
+  const reconciler = new Reconciler({ store, runtime, events, log: log.child({ part: 'reconciler' }), resyncMs: config.resyncSeconds * 1000, backoffMaxMs: config.restartBackoffMaxSeconds * 1000, secrets: new SecretReader(store, secretBox), policy: policyOptions, onReconciled: (ms) => telemetry.observeReconcile(ms), onProjectDeleted: (name) => metricsRepo.removeProject(name) });
   const settings = new SettingsService(store, events);
   const projects = new ProjectService(store, events, reconciler, settings);
   const apps = new AppService(store, events);

@@ -23,6 +23,8 @@ export interface ReconcilerOptions {
   backoffMaxMs: number;
   /** Called with each reconcile's duration (for /metrics). */
   onReconciled?: (ms: number) => void;
+  /** Called once a project is gone from the store: what else keeps data by its name forgets it (metric series). */
+  onProjectDeleted?: (project: string) => Promise<void>;
   /** Where replicas' secrets come from; without one, an instance that uses secrets cannot run. */
   secrets?: SecretSource;
   policy?: PolicyOptions;
@@ -181,8 +183,17 @@ export class Reconciler implements ReconcileQueue {
       await Promise.all(live.filter((o) => o.state === 'running' || o.state === 'restarting').map((o) => this.replicas.stop(o)));
     } else {
       await runtime.ensureNetwork(instance.project);
-      for (const volume of new Set(instance.components.flatMap((c) => c.volumes.map((v) => v.volume)))) await runtime.ensureVolume(instance.project, volume);
-      for (const component of instance.components) {
+      // A volume the engine will not give this installation (another's, or made by hand) is the instance's failure, retried.
+      for (const volume of new Set(instance.components.flatMap((c) => c.volumes.map((v) => v.volume)))) {
+        try {
+          await runtime.ensureVolume(instance.project, volume);
+        } catch (err) {
+          if (!isDomainError(err) || err.code === 'ENGINE_UNAVAILABLE') throw err;
+          failure ??= `${err.code}: ${err.message}`;
+          retryInMs = FAILURE_RETRY_MS;
+        }
+      }
+      for (const component of failure === null ? instance.components : []) {
         const plan = plans.get(component.name)!;
         if (plan.refused !== null) {
           // Nothing the policy refuses keeps running, whenever the refusal came.
@@ -290,6 +301,7 @@ export class Reconciler implements ReconcileQueue {
     }
     await runtime.removeNetwork(name);
     await store.projects.delete(name);
+    await this.o.onProjectDeleted?.(name);
     await this.o.events.record('project.deleted', { project: name, message: `project ${name} deleted` });
   }
 

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@gureum/contract';
 import type { Kysely } from 'kysely';
+import { ofProject, projectIdOf } from './project-key.js';
 import type { Database } from './tables.js';
 
 /** Which entries of the audit log to read, and in which order (by id, the order they were written). */
@@ -19,12 +20,18 @@ export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async append(e: Omit<AuditEntry, 'id'>): Promise<void> {
-    await this.db.insertInto('audit').values(e).execute();
+    await this.db
+      .insertInto('audit')
+      .values({ ...e, project_id: projectIdOf(e.project) })
+      .execute();
   }
 
   async list(filter: AuditFilter): Promise<AuditEntry[]> {
-    let q = this.db.selectFrom('audit').selectAll();
-    if (filter.project !== undefined) q = q.where('project', '=', filter.project);
+    let q = this.db.selectFrom('audit').select(['id', 'time', 'actor', 'token', 'address', 'action', 'method', 'path', 'project', 'status', 'outcome', 'code']);
+    if (filter.project !== undefined) {
+      const project = filter.project;
+      q = q.where(ofProject(project));
+    }
     if (filter.afterId !== undefined) q = q.where('id', '>', filter.afterId);
     if (filter.sinceTime !== undefined) q = q.where('time', '>=', filter.sinceTime);
     if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);

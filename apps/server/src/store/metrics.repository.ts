@@ -95,6 +95,19 @@ export class MetricsRepository {
     }
   }
 
+  /**
+   * Removes every series of a deleted project with its samples: a project re-created under the
+   * name starts with no history (and its replicas get series of their own).
+   */
+  async removeProject(project: string): Promise<void> {
+    const series = 'SELECT id FROM metrics_replica_series WHERE project = ?';
+    await this.db.transaction().execute(async (trx) => {
+      for (const table of [REPLICA_FAMILY.raw, REPLICA_FAMILY.minute, REPLICA_FAMILY.hour]) await run(trx, `DELETE FROM ${table} WHERE series IN (${series})`, [project]);
+      await run(trx, 'DELETE FROM metrics_replica_series WHERE project = ?', [project]);
+    });
+    for (const key of [...this.replicaIds.keys()]) if (key.startsWith(`${project}/`)) this.replicaIds.delete(key);
+  }
+
   private async ensureReplicaSeries(db: Db, k: ReplicaKey): Promise<number> {
     await run(db, 'INSERT OR IGNORE INTO metrics_replica_series (project, instance, component, replica) VALUES (?, ?, ?, ?)', [k.project, k.instance, k.component, k.replica]);
     const [row] = await run<{ id: number }>(db, 'SELECT id FROM metrics_replica_series WHERE project = ? AND instance = ? AND component = ? AND replica = ?', [k.project, k.instance, k.component, k.replica]);

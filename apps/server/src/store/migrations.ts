@@ -182,6 +182,26 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
     // The admin's settings of the installation; a setting never written has its default.
     statements: [`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT`],
   },
+  {
+    id: 10,
+    name: 'project-ids',
+    // A project re-created under a deleted one's name is another project: events and audit
+    // entries are keyed by an id it gets once (entries written before this migration are
+    // given the id of the project that has the name now).
+    statements: [
+      `ALTER TABLE projects ADD COLUMN id TEXT`,
+      `UPDATE projects SET id = lower(hex(randomblob(16)))`,
+      `CREATE UNIQUE INDEX projects_id ON projects (id)`,
+      `ALTER TABLE events ADD COLUMN project_id TEXT`,
+      `UPDATE events SET project_id = (SELECT id FROM projects WHERE projects.name = events.project) WHERE project IS NOT NULL`,
+      `CREATE INDEX events_project_id ON events (project_id, id)`,
+      `ALTER TABLE audit ADD COLUMN project_id TEXT`,
+      `DROP TRIGGER audit_append_only_update`,
+      `UPDATE audit SET project_id = (SELECT id FROM projects WHERE projects.name = audit.project) WHERE project IS NOT NULL`,
+      `CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
+      `CREATE INDEX audit_project_id ON audit (project_id, id)`,
+    ],
+  },
 ];
 
 /** The table that records which migrations a database has had. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { ProjectRecord } from '../domain/core/records.js';
 import type { Database, ProjectsTable } from './tables.js';
@@ -30,6 +31,7 @@ export class ProjectRepository {
       .insertInto('projects')
       .values({
         name: project.name,
+        id: randomUUID(),
         description: project.description,
         deleting: project.deleting ? 1 : 0,
         created_at: project.createdAt,

@@ -53,6 +53,8 @@ export interface AuditTable {
   method: string;
   path: string;
   project: string | null;
+  /** The id of the project named `project` when the entry was written (a re-created project has another). */
+  project_id: string | null;
   status: number;
   outcome: 'ok' | 'refused' | 'failed';
   code: string | null;
@@ -91,6 +93,8 @@ export interface TokensTable {
 
 export interface ProjectsTable {
   name: string;
+  /** Given once at creation, never reused: what events and audit entries of the project are keyed by. */
+  id: string;
   description: string;
   deleting: number;
   created_at: string;
@@ -150,6 +154,8 @@ export interface EventsTable {
   instance: string | null;
   message: string;
   data: string;
+  /** The id of the project named `project` when the event was recorded (a re-created project has another). */
+  project_id: string | null;
   /** The id of the user this event is private to (with admins), or null. */
   private_to: string | null;
 }

@@ -25,8 +25,8 @@ before(async () => {
   await g.client.call('createInstance', { params: { project }, body: { name: 'web', app, replicas: 3 } });
   await waitForInstance(g.client, project, 'web', allRunning(3), 'web to run');
   const label = `io.gureum.project=${project}`;
-  await docker('run', '-d', '--name', onNetwork, '--label', label, '--network', networkName(project), TEST_IMAGE, 'sleep', '3600');
-  await docker('run', '-d', '--name', onVolume, '--label', label, '-v', `${volumeName(project, 'data')}:/d`, TEST_IMAGE, 'sleep', '3600');
+  await docker('run', '-d', '--name', onNetwork, '--label', label, '--network', networkName(project, g.installation), TEST_IMAGE, 'sleep', '3600');
+  await docker('run', '-d', '--name', onVolume, '--label', label, '-v', `${volumeName(project, 'data', g.installation)}:/d`, TEST_IMAGE, 'sleep', '3600');
 });
 
 after(async () => {
@@ -70,7 +70,7 @@ describe('a stuck project deletion', () => {
     await docker('rm', '-f', onVolume);
     // The next retry (15 s) removes the volume, then the network with a container still attached.
     await waitFor(async () => (await projectNow()) === undefined, { what: 'the project to be deleted', timeoutMs: 60_000 });
-    assert.equal(await docker('network', 'ls', '-q', '--filter', `name=^${networkName(project)}$`), '', 'the network is gone');
+    assert.equal(await docker('network', 'ls', '-q', '--filter', `name=^${networkName(project, g.installation)}$`), '', 'the network is gone');
     assert.equal(await docker('inspect', '--format', '{{.State.Running}} {{len .NetworkSettings.Networks}}', onNetwork), 'true 0', 'the container attached by hand runs on, disconnected');
     const types = (await g.client.call('listEvents', { query: { project } })).map((e) => e.type);
     assert.ok(types.includes('project.deleted'), types.join(' '));

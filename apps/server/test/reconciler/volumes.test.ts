@@ -2,15 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '@gureum/contract';
 import { busyboxApp, removeProjects, startGureum, uniqueName, waitFor, type TestGureum } from '../support/harness.js';
+import { volumeName } from '../../src/domain/core/labels.js';
 import { allRunning, docker, dockerExec, replica, waitForInstance } from './support.js';
 
 let g: TestGureum;
 const project = uniqueName('vol');
 const app = uniqueName('keeper');
-const engineVolume = `gureum_${project}_data`;
+/** The engine's name of the volume (set once the test Gureum's installation is known). */
+let engineVolume = '';
 
 before(async () => {
   g = await startGureum();
+  engineVolume = volumeName(project, 'data', g.installation);
   await g.client.call('createProject', { body: { name: project } });
   await g.client.call('createVolume', { params: { project }, body: { name: 'data' } });
   await g.client.call('createApp', { body: busyboxApp(app, { volumes: [{ volume: 'data', mountPath: '/data' }] }) });

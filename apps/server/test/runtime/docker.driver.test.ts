@@ -212,6 +212,23 @@ describe('DockerDriver on the local engine', () => {
     for (const list of [seen.unnamed, seen.other]) assert.ok(!list.some((e) => 'containerId' in e && e.containerId === id));
   });
 
+  it('keeps using a volume an installation made before names carried it, found by its label', async (t) => {
+    const mine = new DockerDriver({ installation: INSTALLATION });
+    const legacy = `gureum_${project}_old`;
+    await run('docker', ['volume', 'create', '--label', 'io.gureum.managed=true', '--label', `io.gureum.project=${project}`, '--label', 'io.gureum.volume=old', '--label', `io.gureum.installation=${INSTALLATION}`, legacy]);
+    t.after(() => run('docker', ['volume', 'rm', '-f', legacy]).catch(() => undefined));
+    await mine.ensureNetwork(project);
+    const spec = { ...sampleSpec(project), name: `gureum_${project}_legacy`, instanceId: `legacy-${project}`, command: ['sh', '-c', 'sleep 300'] };
+    spec.mounts = [{ project, volume: 'old', mountPath: '/data', readOnly: false }];
+    const id = await mine.createReplica(spec);
+    t.after(() => mine.removeReplica(id));
+    const { stdout } = await run('docker', ['inspect', '--format', '{{range .Mounts}}{{.Name}}{{end}}', id]);
+    assert.equal(stdout.trim(), legacy, 'the old volume, with its data, not a new empty one');
+    await mine.removeReplica(id);
+    await mine.removeVolume(project, 'old');
+    await assert.rejects(run('docker', ['volume', 'inspect', legacy]), 'removed through its old name');
+  });
+
   it('reads the same counters from the cgroup files as the engine stats API gives', async (t) => {
     const files = new DockerDriver({ installation: INSTALLATION });
     const statsApi = new DockerDriver({ installation: INSTALLATION, metricsSource: 'engine' });

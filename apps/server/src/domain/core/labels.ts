@@ -14,13 +14,21 @@ export const LABEL = {
   probe: 'io.gureum.probe',
 } as const;
 
-/** Engine names use "_" as separator: it cannot occur in a DNS label, so names never collide. */
-export function networkName(project: string): string {
-  return `gureum_${project}`;
+/**
+ * Engine names use "_" as separator: it cannot occur in a project or volume name (DNS
+ * labels), so names never collide. An installation's names carry it (`gureum.<installation>_`),
+ * so two installations on one engine with the same project never share a network or a volume.
+ */
+function prefix(installation: string | undefined): string {
+  return installation ? `gureum.${installation}_` : 'gureum_';
 }
 
-export function volumeName(project: string, volume: string): string {
-  return `gureum_${project}_${volume}`;
+export function networkName(project: string, installation?: string): string {
+  return `${prefix(installation)}${project}`;
+}
+
+export function volumeName(project: string, volume: string, installation?: string): string {
+  return `${prefix(installation)}${project}_${volume}`;
 }
 
 /**

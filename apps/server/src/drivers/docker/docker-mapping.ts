@@ -65,8 +65,8 @@ export function replicaLabels(spec: ReplicaSpec, installation?: string): Record<
  * its spec's set, cannot gain privileges (setuid binaries, file capabilities), and has a
  * process limit; a spec without security gets the hardened default.
  */
-export function toCreateOptions(spec: ReplicaSpec, installation?: string): Docker.ContainerCreateOptions {
-  const network = networkName(spec.project);
+export function toCreateOptions(spec: ReplicaSpec, installation?: string, volumeSources: ReadonlyMap<string, string> = new Map()): Docker.ContainerCreateOptions {
+  const network = networkName(spec.project, installation);
   const security = spec.security ?? DEFAULT_REPLICA_SECURITY;
   const hostNetwork = security.hostNetwork;
   const exposed: Record<string, object> = {};
@@ -114,7 +114,7 @@ export function toCreateOptions(spec: ReplicaSpec, installation?: string): Docke
       Mounts: [
         ...spec.mounts.map((m) => ({
           Type: 'volume' as const,
-          Source: volumeName(m.project, m.volume),
+          Source: volumeSources.get(m.volume) ?? volumeName(m.project, m.volume, installation),
           Target: m.mountPath,
           ReadOnly: m.readOnly,
         })),
@@ -194,7 +194,8 @@ export function toObservedReplica(info: Docker.ContainerInspectInfo, node: strin
     startedAt: timeOrNull(info.State.StartedAt),
     finishedAt: state === 'running' ? null : timeOrNull(info.State.FinishedAt),
     node,
-    ip: networks[networkName(project)]?.IPAddress || null,
+    // Replicas made before names carried the installation are on the unscoped name.
+    ip: (networks[networkName(project, labels[INSTALLATION_LABEL] || undefined)] ?? networks[networkName(project)])?.IPAddress || null,
     ports: observedPorts(info, labels),
     image: info.Config?.Image ?? info.Image,
   };

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { LABEL, networkName } from '../../domain/core/labels.js';
 import type { DockerEngine } from './docker-engine.js';
 import { statusOfEngineError } from './docker-errors.js';
+import { inScope, scopeLabels } from './docker-mapping.js';
 import { DomainError } from '../../domain/core/errors.js';
 
 /**
@@ -14,7 +15,10 @@ export class DockerNetworks {
   /** Projects whose network this process has seen exist: ensureNetwork costs no engine call then. */
   private readonly known = new Set<string>();
 
-  constructor(private readonly engine: DockerEngine) {}
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly installation: string | undefined,
+  ) {}
 
   ensureNetwork(project: string): Promise<void> {
     if (this.known.has(project)) return Promise.resolve();
@@ -27,23 +31,29 @@ export class DockerNetworks {
     return creation;
   }
 
-  private async find(name: string): Promise<Docker.NetworkInspectInfo[]> {
+  /** Networks named `name` (the engine's name filter matches substrings); one of another installation is refused. */
+  private async find(name: string, project: string): Promise<Docker.NetworkInspectInfo[]> {
     const found = await this.engine.call('list networks', (signal) =>
       this.engine.docker.listNetworks({ filters: { name: [name] }, abortSignal: signal }),
     );
-    return found.filter((n) => n.Name === name); // the engine's name filter matches substrings
+    const named = found.filter((n) => n.Name === name);
+    const foreign = named.find((n) => n.Labels?.[LABEL.managed] !== 'true' || n.Labels[LABEL.project] !== project || !inScope(n.Labels, this.installation));
+    if (foreign) {
+      throw new DomainError('INTERNAL', `the engine's network ${name} was not made by this Gureum for project ${project} (another installation's, or made by hand): refusing to use or remove it`);
+    }
+    return named;
   }
 
   private async createOnce(project: string): Promise<void> {
-    const name = networkName(project);
-    if ((await this.find(name)).length === 1) return;
+    const name = networkName(project, this.installation);
+    if ((await this.find(name, project)).length === 1) return;
     try {
       await this.engine.withDeadline((signal) =>
         this.engine.docker.createNetwork({
           Name: name,
           Driver: 'bridge',
           CheckDuplicate: true,
-          Labels: { [LABEL.managed]: 'true', [LABEL.project]: project },
+          Labels: { [LABEL.managed]: 'true', [LABEL.project]: project, ...scopeLabels(this.installation) },
           abortSignal: signal,
         }),
       );
@@ -54,7 +64,7 @@ export class DockerNetworks {
     // The engine's duplicate check does not hold under concurrency (Docker 20.10 makes one
     // network per parallel create). Every racer keeps the oldest and drops the rest, so the
     // name ends up unambiguous whoever finishes last.
-    const twins = await this.find(name);
+    const twins = await this.find(name, project);
     if (twins.length > 1) {
       twins.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
       await Promise.all(twins.slice(1).map((n) => this.engine.docker.getNetwork(n.Id).remove().catch(() => undefined)));
@@ -73,8 +83,8 @@ export class DockerNetworks {
    */
   async removeNetwork(project: string): Promise<void> {
     this.known.delete(project);
-    const name = networkName(project);
-    for (const n of await this.find(name)) {
+    const name = networkName(project, this.installation);
+    for (const n of await this.find(name, project)) {
       const network = this.engine.docker.getNetwork(n.Id);
       // Replicas that still exist mean the project is not empty: those are never cut off.
       const replicas = await this.engine.call('list containers on a network', (signal) =>

@@ -48,7 +48,8 @@ export class DockerReplicas {
     private readonly engine: DockerEngine,
     private readonly prepare: {
       ensureNetwork(project: string): Promise<void>;
-      ensureVolume(project: string, volume: string): Promise<void>;
+      /** Answers the volume's engine name. */
+      ensureVolume(project: string, volume: string): Promise<string>;
       nodeName(): Promise<string>;
     },
     private readonly installation: string | undefined,
@@ -96,8 +97,8 @@ export class DockerReplicas {
 
   async create(spec: ReplicaSpec): Promise<string> {
     // Volumes the engine would make on the fly would lack Gureum's labels (and so be invisible).
-    await Promise.all(spec.mounts.map((m) => this.prepare.ensureVolume(m.project, m.volume)));
-    const id = await this.createContainer(spec, true);
+    const sources = new Map(await Promise.all(spec.mounts.map(async (m) => [m.volume, await this.prepare.ensureVolume(m.project, m.volume)] as const)));
+    const id = await this.createContainer(spec, true, sources);
     try {
       await this.writeFiles(id, spec);
     } catch (err) {
@@ -114,10 +115,10 @@ export class DockerReplicas {
     return id;
   }
 
-  private async createContainer(spec: ReplicaSpec, mayEnsureNetwork: boolean): Promise<string> {
+  private async createContainer(spec: ReplicaSpec, mayEnsureNetwork: boolean, volumeSources: ReadonlyMap<string, string>): Promise<string> {
     try {
       const container = await this.engine.withDeadline((signal) =>
-        this.engine.docker.createContainer({ ...toCreateOptions(spec, this.installation), abortSignal: signal }),
+        this.engine.docker.createContainer({ ...toCreateOptions(spec, this.installation, volumeSources), abortSignal: signal }),
       );
       return container.id;
     } catch (err) {
@@ -125,7 +126,7 @@ export class DockerReplicas {
       const message = engineMessage(err);
       if (status === 404 && /network/i.test(message) && mayEnsureNetwork) {
         await this.prepare.ensureNetwork(spec.project);
-        return this.createContainer(spec, false);
+        return this.createContainer(spec, false, volumeSources);
       }
       if (status === 404) {
         throw new DomainError('IMAGE_NOT_FOUND', `image ${spec.image} is not on the engine (pull or load it first): ${message}`, {

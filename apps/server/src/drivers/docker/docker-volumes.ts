@@ -1,5 +1,6 @@
 import { LABEL, volumeName } from '../../domain/core/labels.js';
 import type { DockerEngine } from './docker-engine.js';
+import { DomainError } from '../../domain/core/errors.js';
 import { statusOfEngineError } from './docker-errors.js';
 import { inScope, scopeFilters, scopeLabels } from './docker-mapping.js';
 
@@ -15,8 +16,44 @@ export class DockerVolumes {
     private readonly installation: string | undefined,
   ) {}
 
-  async ensureVolume(project: string, volume: string): Promise<void> {
-    const name = volumeName(project, volume);
+  /** Engine names of volumes made before names carried the installation, adopted by their label. */
+  private readonly adopted = new Map<string, string>();
+
+  private ours(labels: Record<string, string> | null | undefined, project: string, volume: string): boolean {
+    return labels?.[LABEL.managed] === 'true' && labels[LABEL.project] === project && labels[LABEL.volume] === volume && inScope(labels, this.installation);
+  }
+
+  /** Labels of the engine's volume `name`; undefined when there is none. */
+  private async labelsOf(name: string): Promise<Record<string, string> | null | undefined> {
+    try {
+      const info = await this.engine.withDeadline((signal) => this.engine.docker.getVolume(name).inspect({ abortSignal: signal }));
+      return info.Labels ?? null;
+    } catch (err) {
+      if (statusOfEngineError(err) === 404) return undefined;
+      throw this.engine.error(err, `inspect volume ${name}`);
+    }
+  }
+
+  /**
+   * The engine name of a project's volume: `volumeName` with the installation, or, for a volume
+   * this installation made before its names carried it, that older name (known by its label).
+   */
+  async engineName(project: string, volume: string): Promise<string> {
+    if (this.installation === undefined) return volumeName(project, volume);
+    const key = `${project}/${volume}`;
+    const known = this.adopted.get(key);
+    if (known) return known;
+    const legacy = volumeName(project, volume);
+    if (this.ours(await this.labelsOf(legacy), project, volume)) {
+      this.adopted.set(key, legacy);
+      return legacy;
+    }
+    return volumeName(project, volume, this.installation);
+  }
+
+  /** Creates the volume if it is not there; answers its engine name. One of another installation, or not Gureum's, is refused. */
+  async ensureVolume(project: string, volume: string): Promise<string> {
+    const name = await this.engineName(project, volume);
     // Creating an existing volume answers the existing one: idempotent in the engine itself.
     await this.engine.call(`create volume ${volume} of project ${project}`, (signal) =>
       this.engine.docker.createVolume({
@@ -25,10 +62,18 @@ export class DockerVolumes {
         abortSignal: signal,
       }),
     );
+    if (!this.ours(await this.labelsOf(name), project, volume)) {
+      throw new DomainError('VOLUME_EXISTS', `the engine's volume ${name} was not made by this Gureum for volume ${volume} of project ${project} (another installation's, or made by hand): refusing to use it`);
+    }
+    return name;
   }
 
+  /** Removes the project's volume; one that is not this installation's is left alone. */
   async removeVolume(project: string, volume: string): Promise<void> {
-    const name = volumeName(project, volume);
+    const name = await this.engineName(project, volume);
+    const labels = await this.labelsOf(name);
+    if (labels === undefined || !this.ours(labels, project, volume)) return;
+    this.adopted.delete(`${project}/${volume}`);
     try {
       await this.engine.withDeadline((signal) => this.engine.docker.getVolume(name).remove({ abortSignal: signal }));
     } catch (err) {

@@ -64,8 +64,8 @@ export class DockerDriver implements Runtime {
 
   constructor(options: DockerDriverOptions = {}) {
     this.engine = new DockerEngine(options);
-    this.networks = new DockerNetworks(this.engine);
     this.installation = options.installation || undefined;
+    this.networks = new DockerNetworks(this.engine, this.installation);
     this.volumes = new DockerVolumes(this.engine, this.installation);
     this.images = new DockerImages(this.engine);
     this.replicas = new DockerReplicas(
@@ -144,8 +144,8 @@ export class DockerDriver implements Runtime {
     return this.networks.removeNetwork(project);
   }
 
-  ensureVolume(project: string, volume: string): Promise<void> {
-    return this.volumes.ensureVolume(project, volume);
+  async ensureVolume(project: string, volume: string): Promise<void> {
+    await this.volumes.ensureVolume(project, volume);
   }
 
   removeVolume(project: string, volume: string): Promise<void> {
