@@ -29,6 +29,8 @@ const TITLES: Record<string, string> = {
   IMAGE_LOAD_FAILED: 'The image archive could not be loaded.',
   PAYLOAD_TOO_LARGE: 'That is too large to send.',
   IMAGE_TOO_LARGE: 'The image archive is larger than this installation accepts.',
+  USER_NOT_FOUND: 'There is no user of that name. Check the spelling.',
+  MEMBER_NOT_FOUND: 'That name is not a member of this project.',
   IMAGE_TOO_MANY_LAYERS: 'The image has more layers than this installation accepts.',
   INTERNAL: 'Something went wrong inside Gureum. The server log says more.',
 };

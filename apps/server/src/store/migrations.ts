@@ -202,6 +202,20 @@ export const migrations: { id: number; name: string; statements: string[] }[] = 
       `CREATE INDEX audit_project_id ON audit (project_id, id)`,
     ],
   },
+  {
+    id: 11,
+    name: 'pending-memberships',
+    // A member added by name before an account of that name exists (a non-admin is never told
+    // which names exist): it becomes a membership when the account is made.
+    statements: [
+      `CREATE TABLE pending_memberships (
+        project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE, user_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'member', 'owner')), added_at TEXT NOT NULL,
+        PRIMARY KEY (project, user_name)
+      ) STRICT`,
+      `CREATE INDEX pending_memberships_user ON pending_memberships (user_name)`,
+    ],
+  },
 ];
 
 /** The table that records which migrations a database has had. */

@@ -19,6 +19,15 @@ export interface Database {
   alert_deliveries: AlertDeliveriesTable;
   autoscale_policies: AutoscalePoliciesTable;
   settings: SettingsTable;
+  pending_memberships: PendingMembershipsTable;
+}
+
+/** A membership by user name, for a name that has no account yet; made real when it has one. */
+export interface PendingMembershipsTable {
+  project: string;
+  user_name: string;
+  role: 'viewer' | 'member' | 'owner';
+  added_at: string;
 }
 
 /** One row per setting: its JSON value (what the contract's Settings schema reads). */

@@ -153,4 +153,29 @@ export class UserRepository {
     const r = await this.db.deleteFrom('memberships').where('project', '=', project).where('user_id', '=', userId).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
+
+  async pendingMembers(project: string): Promise<{ userName: string; role: MembershipRecord['role']; addedAt: string }[]> {
+    const rows = await this.db.selectFrom('pending_memberships').selectAll().where('project', '=', project).orderBy('user_name').execute();
+    return rows.map((r) => ({ userName: r.user_name, role: r.role, addedAt: r.added_at }));
+  }
+
+  async putPendingMembership(project: string, userName: string, role: MembershipRecord['role'], addedAt: string): Promise<void> {
+    await this.db
+      .insertInto('pending_memberships')
+      .values({ project, user_name: userName, role, added_at: addedAt })
+      .onConflict((oc) => oc.columns(['project', 'user_name']).doUpdateSet({ role }))
+      .execute();
+  }
+
+  async deletePendingMembership(project: string, userName: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('pending_memberships').where('project', '=', project).where('user_name', '=', userName).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Makes the pending memberships of a name real for the account just made with it. */
+  async claimPendingMemberships(userName: string, userId: string): Promise<void> {
+    const rows = await this.db.selectFrom('pending_memberships').selectAll().where('user_name', '=', userName).execute();
+    for (const r of rows) await this.putMembership({ project: r.project, userId, role: r.role, addedAt: r.added_at });
+    await this.db.deleteFrom('pending_memberships').where('user_name', '=', userName).execute();
+  }
 }

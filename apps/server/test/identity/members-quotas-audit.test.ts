@@ -64,8 +64,32 @@ describe('members', () => {
     assert.equal((await callRoute(g, 'putMember', { token: owner.token, params: { project, user: viewer.name }, body: { role: 'viewer' } })).status, 200);
     assert.deepEqual(await members(project), { [owner.name]: 'owner', [member.name]: 'member', [viewer.name]: 'viewer' });
     assertRefused(await callRoute(g, 'putMember', { token: member.token, params: { project, user: outsider.name }, body: { role: 'viewer' } }), 403, 'FORBIDDEN', 'member adding');
-    assertRefused(await callRoute(g, 'putMember', { token: owner.token, params: { project, user: 'no-such-user' }, body: { role: 'viewer' } }), 404, 'USER_NOT_FOUND', 'unknown user');
     assertRefused(await callRoute(g, 'deleteMember', { token: owner.token, params: { project, user: outsider.name } }), 404, 'MEMBER_NOT_FOUND', 'not a member');
+  });
+
+  it('tells an owner nothing of which user names exist: a name without an account is added alike, and joins when the account is made', async () => {
+    const team = uniqueName('names');
+    made.push(team);
+    assert.equal((await callRoute(g, 'createProject', { token: owner.token, body: { name: team } })).status, 201);
+    const ghost = uniqueName('newcomer');
+    const existing = await createUser(g, uniqueName('known'));
+    const strip = (body: unknown) => ({ ...(body as Record<string, unknown>), user: '<name>', addedAt: '<time>' });
+    const toExisting = await callRoute(g, 'putMember', { token: owner.token, params: { project: team, user: existing.name }, body: { role: 'viewer' } });
+    const toNobody = await callRoute(g, 'putMember', { token: owner.token, params: { project: team, user: ghost }, body: { role: 'viewer' } });
+    assert.deepEqual([toNobody.status, strip(toNobody.body)], [toExisting.status, strip(toExisting.body)], 'the same answer either way');
+    const listed = (await callRoute(g, 'listMembers', { token: owner.token, params: { project: team } })).body as { user: string; role: string }[];
+    assert.deepEqual(listed.filter((m) => m.user !== owner.name).map((m) => `${m.user}:${m.role}`).sort(), [`${ghost}:viewer`, `${existing.name}:viewer`].sort());
+    // Removing a name that is not a member: one answer, whether it has an account or not.
+    const notMember = await callRoute(g, 'deleteMember', { token: owner.token, params: { project: team, user: member.name } });
+    const noAccount = await callRoute(g, 'deleteMember', { token: owner.token, params: { project: team, user: uniqueName('nobody') } });
+    assert.deepEqual([noAccount.status, codeOf(noAccount)], [notMember.status, codeOf(notMember)]);
+    assert.deepEqual([notMember.status, codeOf(notMember)], [404, 'MEMBER_NOT_FOUND']);
+    // The admin is told (it sees every account anyway), and the account, once made, is a member.
+    assertRefused(await callRoute(g, 'putMember', { token: g.token, params: { project: team, user: uniqueName('typo') }, body: { role: 'viewer' } }), 404, 'USER_NOT_FOUND', 'the admin is told');
+    const joined = await createUser(g, ghost);
+    const me = (await callRoute(g, 'whoami', { token: joined.token })).body as { memberships: { project: string; role: string }[] };
+    assert.deepEqual(me.memberships, [{ project: team, role: 'viewer' }]);
+    assert.deepEqual((await callRoute(g, 'listMembers', { token: owner.token, params: { project: team } })).body, listed, 'listed as before');
   });
 
   it('never leaves a project without an owner (409 LAST_OWNER), by demotion, removal or deleting the user', async () => {

@@ -52,6 +52,8 @@ export class UserService {
     await this.store.transaction(async (trx) => {
       if (await trx.users.getByName(input.name)) throw new DomainError('USER_EXISTS', `user ${input.name} already exists`);
       await trx.users.insert(record);
+      // Projects that added this name before it had an account (see putMember).
+      await trx.users.claimPendingMemberships(record.name, record.id);
     });
     return toUserView(record);
   }
@@ -147,13 +149,28 @@ export class UserService {
     });
   }
 
+  /** Members, and names added before they had an account, alike: who is which is not told. */
   async members(project: string): Promise<Member[]> {
-    return (await this.store.users.members(project)).map((m) => ({ user: m.userName, role: m.role, addedAt: m.addedAt }));
+    const [real, pending] = await Promise.all([this.store.users.members(project), this.store.users.pendingMembers(project)]);
+    return [...real, ...pending].map((m) => ({ user: m.userName, role: m.role, addedAt: m.addedAt })).sort((a, b) => a.user.localeCompare(b.user));
   }
 
-  async putMember(project: string, name: string, role: ProjectRole): Promise<Member> {
+  /**
+   * Adds a member or changes a role. A name without an account is told apart only to an
+   * admin (404); for anyone else it is added like any other, as a pending membership that
+   * becomes real when an account of that name is made, so the answer says nothing of which
+   * names exist.
+   */
+  async putMember(project: string, name: string, role: ProjectRole, byAdmin: boolean): Promise<Member> {
     const { member, previous } = await this.store.transaction(async (trx) => {
-      const user = await this.require(name, trx);
+      const user = await trx.users.getByName(name);
+      if (!user) {
+        if (byAdmin) throw new DomainError('USER_NOT_FOUND', `user ${name} does not exist`);
+        const pending = (await trx.users.pendingMembers(project)).find((m) => m.userName === name);
+        const addedAt = pending?.addedAt ?? new Date().toISOString();
+        await trx.users.putPendingMembership(project, name, role, addedAt);
+        return { member: { user: name, role, addedAt }, previous: pending?.role };
+      }
       const existing = (await trx.users.members(project)).find((m) => m.userId === user.id);
       if (existing?.role === 'owner' && role !== 'owner') await this.keepAnOwner(trx, project, user.id);
       const addedAt = existing?.addedAt ?? new Date().toISOString();
@@ -167,9 +184,15 @@ export class UserService {
 
   async deleteMember(project: string, name: string): Promise<void> {
     const role = await this.store.transaction(async (trx) => {
-      const user = await this.require(name, trx);
+      const notMember = new DomainError('MEMBER_NOT_FOUND', `${name} is not a member of project ${project}`);
+      const user = await trx.users.getByName(name);
+      if (!user) {
+        const pending = (await trx.users.pendingMembers(project)).find((m) => m.userName === name);
+        if (!pending || !(await trx.users.deletePendingMembership(project, name))) throw notMember;
+        return pending.role;
+      }
       const existing = (await trx.users.members(project)).find((m) => m.userId === user.id);
-      if (!existing) throw new DomainError('MEMBER_NOT_FOUND', `user ${name} is not a member of project ${project}`);
+      if (!existing) throw notMember;
       if (existing.role === 'owner') await this.keepAnOwner(trx, project, user.id);
       await trx.users.deleteMembership(project, user.id);
       return existing.role;

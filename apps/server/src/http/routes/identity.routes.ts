@@ -93,9 +93,9 @@ export function identityHandlers(s: Services): IdentityHandlers {
       await s.projects.require(params.project);
       return s.users.members(params.project);
     },
-    putMember: async ({ params, body }) => {
+    putMember: async ({ params, body }, { request }) => {
       await s.projects.require(params.project);
-      return s.users.putMember(params.project, params.user, body.role);
+      return s.users.putMember(params.project, params.user, body.role, principalOf(request).isAdmin);
     },
     deleteMember: async ({ params }) => {
       await s.projects.require(params.project);
