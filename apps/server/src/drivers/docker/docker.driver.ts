@@ -191,7 +191,8 @@ export class DockerDriver implements Runtime {
 
   async logs(id: string, options: { tail?: number; follow?: boolean; timestamps?: boolean }): Promise<Readable> {
     const container = this.engine.docker.getContainer(id);
-    const notFound: ByStatus = { 404: 'REPLICA_NOT_FOUND' };
+    // 409: the engine is removing it (a rolling update replaced it a moment ago): it is gone for logs too.
+    const notFound: ByStatus = { 404: 'REPLICA_NOT_FOUND', 409: 'REPLICA_NOT_FOUND' };
     const info = await this.engine.call(`read logs of ${id}`, (signal) => container.inspect({ abortSignal: signal }), notFound);
     const follow = options.follow ?? false;
     const source = await this.engine.call(

@@ -15,7 +15,7 @@ export function instanceHandlers(s: Services): InstanceHandlers {
     stopInstance: ({ params }) => s.instances.setRunState(params.project, params.instance, 'stop'),
     restartInstance: ({ params }) => s.instances.setRunState(params.project, params.instance, 'restart'),
     instanceLogs: async ({ params, query }, { request, reply }) => {
-      const instance = await s.instances.get(params.project, params.instance);
+      const instance = await s.instances.require(params.project, params.instance);
       await streamLogs(s.runtime, instance, query, request, reply, await s.secrets.values(params.project));
     },
   };
