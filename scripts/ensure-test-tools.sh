@@ -18,6 +18,7 @@ default_packages=(
   iproute2        # ip, ss
   openssl         # self-signed certificates for the HTTPS tests
   procps          # ps, pgrep, pkill
+  python3-venv    # a virtualenv for the OpenAPI fuzzer (scripts/ensure-fuzzer.sh)
   prometheus      # ships promtool (config/rules checks); its service is NOT started
   socat
   util-linux      # nsenter, unshare, setsid, flock

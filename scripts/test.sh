@@ -6,6 +6,7 @@ bash scripts/prepare.sh
 bash scripts/ensure-test-tools.sh
 bash scripts/build-test-images.sh
 bash scripts/start-test-registry.sh
+bash scripts/ensure-fuzzer.sh
 
 echo "gureum: type-checking, linting, looking for import cycles" >&2
 npx tsc -p tsconfig.json

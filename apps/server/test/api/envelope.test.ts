@@ -80,4 +80,11 @@ describe('framework errors in the API envelope', () => {
     }
     for (const since of ['0', '2026-01-01T00:00:00Z']) assert.equal((await fetch(`${g.url}/api/v1/events?since=${since}`, { headers: { authorization: `Bearer ${g.token}` } })).status, 200, since);
   });
+
+  it('refuses an image id with characters no id or reference has with 400, before the engine (found by the fuzzer: was 500)', async () => {
+    const a = await ask('DELETE', '/api/v1/images/%C3%8F%C3%A5%F0%93%BD%80T%5D?force=0');
+    assertCode(a, 'VALIDATION_FAILED');
+    assert.match(a.message ?? '', /image id .* or a reference/);
+    assertCode(await ask('DELETE', `/api/v1/images/gureum-none-${uniqueName('x')}:1`), 'IMAGE_NOT_FOUND');
+  });
 });

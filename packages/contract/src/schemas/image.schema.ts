@@ -19,7 +19,14 @@ export const Image = z.object({
 });
 export type Image = z.infer<typeof Image>;
 
-export const ImageParams = z.object({ id: z.string().min(1).max(512) });
+/** An image id (sha256:…, or a prefix of its hex) or a reference: the characters either may have. */
+export const ImageParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, { message: 'must be an image id (sha256:…) or a reference such as busybox:1' }),
+});
 
 /** One line of the NDJSON stream answered by pull and load. */
 export const ImageProgress = z.object({
