@@ -1,6 +1,6 @@
 import { Button } from '../ui/button.js';
 import { CheckboxField, SelectField, TextArea, TextField } from '../ui/field.js';
-import { emptyComponent, emptyParam, type ComponentRow, type ParamRow } from './catalog-form.js';
+import { emptyComponent, emptyParam, keptFields, type ComponentRow, type ParamRow } from './catalog-form.js';
 
 /** The message for a field path, or undefined. */
 export type ErrorsAt = (path: string) => string | undefined;
@@ -39,7 +39,8 @@ export function ComponentsEditor({ rows, onChange, errorAt }: { rows: ComponentR
                   <TextField label="Port name" value={p.name} onChange={(e) => setPort({ name: e.target.value })} error={at(`ports.${j}.name`)} />
                   <TextField label="Container port" inputMode="numeric" value={p.containerPort} onChange={(e) => setPort({ containerPort: e.target.value })} error={at(`ports.${j}.containerPort`)} />
                   <SelectField label="Protocol" value={p.protocol} onChange={(e) => setPort({ protocol: e.target.value as 'tcp' | 'udp' })} options={['tcp', 'udp']} />
-                  <CheckboxField label="Publish on a host port" checked={p.publish} onChange={(e) => setPort({ publish: e.target.checked })} />
+                  <TextField label="Fixed host port" inputMode="numeric" value={p.hostPort} onChange={(e) => setPort({ hostPort: e.target.value })} error={at(`ports.${j}.hostPort`)} placeholder="none" hint="A port of the node; one replica only" />
+                  <CheckboxField label="Publish on a free host port" checked={p.publish} onChange={(e) => setPort({ publish: e.target.checked })} />
                   <div className="field">
                     <Button small onClick={() => set({ ports: c.ports.filter((_, k) => k !== j) })}>
                       Remove port
@@ -48,8 +49,18 @@ export function ComponentsEditor({ rows, onChange, errorAt }: { rows: ComponentR
                 </div>
               );
             })}
+            {keptFields(c.rest).length > 0 && (
+              <div className="muted" aria-label={`Kept as they are, component ${i + 1}`}>
+                Kept as they are (edit them with <code>gureum apps apply</code>):
+                <ul>
+                  {keptFields(c.rest).map((k) => (
+                    <li key={k}>{k}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
             <div className="form-row">
-              <Button small onClick={() => set({ ports: [...c.ports, { name: `port${c.ports.length + 1}`, containerPort: '', protocol: 'tcp', publish: false }] })}>
+              <Button small onClick={() => set({ ports: [...c.ports, { name: `port${c.ports.length + 1}`, containerPort: '', protocol: 'tcp', publish: false, hostPort: '' }] })}>
                 Add a port
               </Button>
               {rows.length > 1 && (

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { AppCreate, type App } from '@gureum/contract';
 import { fieldErrors } from '../api/errors.js';
 import { localErrors } from '../ui/validate.js';
-import { emptyApp, fromApp, matchesSearch, toBody, type AppFormState } from './catalog-form.js';
+import { emptyApp, fromApp, keptFields, matchesSearch, toBody, type AppFormState } from './catalog-form.js';
 
 function form(edit: (f: AppFormState) => void): AppFormState {
   const f = emptyApp();
@@ -21,7 +21,7 @@ describe('catalog form', () => {
       c.env = 'A=1\nB=x=y';
       c.memoryMiB = '64';
       c.cpus = '0.5';
-      c.ports = [{ name: 'http', containerPort: '8080', protocol: 'tcp', publish: true }];
+      c.ports = [{ name: 'http', containerPort: '8080', protocol: 'tcp', publish: true, hostPort: '' }];
       f.parameters = [{ name: 'greeting', type: 'string', title: '', default: 'hi', min: '', max: '', values: '', required: false }];
     });
     const body = toBody(f);
@@ -38,7 +38,7 @@ describe('catalog form', () => {
       f.name = 'Not A Name';
       f.components[0]!.image = '';
       f.components[0]!.memoryMiB = '1';
-      f.components[0]!.ports = [{ name: 'http', containerPort: '99999', protocol: 'tcp', publish: false }];
+      f.components[0]!.ports = [{ name: 'http', containerPort: '99999', protocol: 'tcp', publish: false, hostPort: '' }];
       f.parameters = [{ name: '1bad', type: 'integer', title: '', default: 'x', min: '', max: '', values: '', required: false }];
     });
     const body = toBody(f);
@@ -71,6 +71,34 @@ describe('catalog form', () => {
     assert.deepEqual(c.healthCheck, app.components[0]!.healthCheck);
     assert.deepEqual(c.resources, { memoryBytes: 128 * 1024 * 1024 });
     assert.deepEqual(body.parameters, app.parameters);
+  });
+
+  it('gives back every field of a rich app unchanged, a fixed host port included (saving it lost the port: data loss)', () => {
+    const app: App = {
+      name: 'lab', project: 'physics', title: 'Lab app', description: 'everything set', version: 7, createdAt: '', updatedAt: '',
+      parameters: [{ name: 'mode', type: 'enum', values: ['a', 'b'], default: 'a', title: 'Mode', required: true }, { name: 'debug', type: 'boolean', default: false }],
+      components: [
+        {
+          name: 'web', image: 'nginx:1.27', replicas: 1, command: ['nginx'], args: ['-g', 'daemon off;'], env: { MODE: '{{mode}}' },
+          ports: [{ name: 'http', containerPort: 80, protocol: 'tcp', hostPort: 8080 }, { name: 'dns', containerPort: 53, protocol: 'udp', publish: true }],
+          resources: { cpus: 0.5, memoryBytes: 256 * 1024 * 1024 },
+          volumes: [{ volume: 'site', mountPath: '/usr/share/nginx/html', readOnly: true }, { hostPath: '/data/shared', mountPath: '/shared' }],
+          secrets: [{ secret: 'tls', path: '/run/secrets/tls' }, { secret: 'api-key', env: 'API_KEY' }],
+          security: { user: '1000:1000', capAdd: ['NET_BIND_SERVICE'] },
+          healthCheck: { command: ['wget', '-q', '-O-', 'http://localhost/'], intervalSeconds: 5, timeoutSeconds: 2, retries: 2, startPeriodSeconds: 1 },
+        },
+      ],
+    };
+    const { version: _v, createdAt: _c, updatedAt: _u, ...definition } = app;
+    assert.deepEqual(toBody(fromApp(app)), definition);
+  });
+
+  it('names what it keeps but does not edit', () => {
+    const [row] = fromApp({
+      name: 'x', project: null, title: 'x', description: '', version: 1, createdAt: '', updatedAt: '', parameters: [],
+      components: [{ name: 'main', image: 'busybox:1', replicas: 1, volumes: [{ volume: 'data', mountPath: '/data' }], secrets: [{ secret: 'db', env: 'DB' }], healthCheck: { command: ['true'], intervalSeconds: 5, timeoutSeconds: 2, retries: 1, startPeriodSeconds: 0 } }],
+    }).components;
+    assert.deepEqual(keptFields(row!.rest), ['volume data at /data', 'secret db as $DB', 'health check: true']);
   });
 
   it('searches names, titles, descriptions and images', () => {

@@ -6,6 +6,8 @@ export interface PortRow {
   containerPort: string;
   protocol: 'tcp' | 'udp';
   publish: boolean;
+  /** A fixed port of the node ("" for none). */
+  hostPort: string;
 }
 
 export interface ComponentRow {
@@ -99,7 +101,9 @@ function componentOf(c: ComponentRow): Record<string, unknown> {
     ...(lines(c.command).length > 0 && { command: lines(c.command) }),
     ...(lines(c.args).length > 0 && { args: lines(c.args) }),
     ...(env && { env }),
-    ...(c.ports.length > 0 && { ports: c.ports.map((p) => ({ name: p.name, containerPort: num(p.containerPort), protocol: p.protocol, ...(p.publish && { publish: true }) })) }),
+    ...(c.ports.length > 0 && {
+      ports: c.ports.map((p) => ({ name: p.name, containerPort: num(p.containerPort), protocol: p.protocol, ...(p.hostPort.trim() !== '' && { hostPort: num(p.hostPort) }), ...(p.publish && { publish: true }) })),
+    }),
     // A replica count from a parameter ({param}) is kept as it was.
     replicas: typeof c.rest.replicas === 'object' ? c.rest.replicas : (num(c.replicas) ?? 1),
     ...(Object.keys(resources).length > 0 && { resources }),
@@ -147,11 +151,21 @@ export function fromApp(app: App): AppFormState {
         replicas: typeof replicas === 'number' ? String(replicas) : '1',
         cpus: cpus === undefined ? '' : String(cpus),
         memoryMiB: memoryBytes === undefined ? '' : String(Math.round((memoryBytes / MIB) * 100) / 100),
-        ports: (ports ?? []).map((p) => ({ name: p.name, containerPort: String(p.containerPort), protocol: p.protocol, publish: p.publish ?? false })),
+        ports: (ports ?? []).map((p) => ({ name: p.name, containerPort: String(p.containerPort), protocol: p.protocol, publish: p.publish ?? false, hostPort: p.hostPort === undefined ? '' : String(p.hostPort) })),
         rest: { ...rest, ...(typeof replicas === 'object' && { replicas }), ...(Object.keys(otherResources).length > 0 && { resources: otherResources }) },
       };
     }),
   };
+}
+
+/** What a component keeps that the form shows but does not edit, in words (volumes, secrets, health check, security). */
+export function keptFields(rest: Partial<ComponentSpec>): string[] {
+  const kept: string[] = [];
+  for (const v of rest.volumes ?? []) kept.push('volume' in v ? `volume ${v.volume} at ${v.mountPath}${v.readOnly ? ' (read-only)' : ''}` : `host path ${v.hostPath} at ${v.mountPath}${v.readOnly ? ' (read-only)' : ''}`);
+  for (const r of rest.secrets ?? []) kept.push(`secret ${r.secret}${r.env ? ` as $${r.env}` : ''}${r.path ? ` at ${r.path}` : ''}`);
+  if (rest.healthCheck) kept.push(`health check: ${rest.healthCheck.command.join(' ')}`);
+  if (rest.security && Object.keys(rest.security).length > 0) kept.push(`security: ${Object.entries(rest.security).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`).join(', ')}`);
+  return kept;
 }
 
 /** Matches an app by its name, title, description or images. */

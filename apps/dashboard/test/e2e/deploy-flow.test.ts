@@ -71,6 +71,36 @@ describe('dashboard deploy flow (real Gureum, real engine, real Chromium)', () =
     await screenshot(page, 'catalog');
   });
 
+  it('edits an app and saves it with every field it does not show kept: host port, volume, secret, health check', async () => {
+    const rich = uniqueName('rich');
+    const definition = {
+      name: rich,
+      components: [
+        {
+          name: 'main',
+          image: TEST_IMAGE,
+          replicas: 1,
+          ports: [{ name: 'http', containerPort: 8080, protocol: 'tcp' as const, hostPort: 18080 }],
+          volumes: [{ volume: 'data', mountPath: '/data' }],
+          secrets: [{ secret: 'token', env: 'TOKEN' }],
+          healthCheck: { command: ['true'], intervalSeconds: 5, timeoutSeconds: 2, retries: 1, startPeriodSeconds: 0 },
+        },
+      ],
+    };
+    await g.client.call('createApp', { body: definition });
+    await page.goto(`${g.url}/catalog/${rich}`);
+    assert.equal(await page.getByLabel('Fixed host port').inputValue(), '18080', 'the host port is shown');
+    await page.getByText('volume data at /data').waitFor();
+    await page.getByText('secret token as $TOKEN').waitFor();
+    await page.getByLabel('Title').fill('Rich, edited');
+    await page.getByRole('button', { name: 'Save the app' }).click();
+    await page.waitForURL(`${g.url}/catalog`);
+    const saved = await g.client.call('getApp', { params: { app: rich } });
+    assert.equal(saved.title, 'Rich, edited');
+    assert.deepEqual(saved.components, definition.components, 'nothing the form does not show was dropped');
+    await g.client.call('deleteApp', { params: { app: rich } });
+  });
+
   it('launches it and watches it reach running without a reload', async () => {
     await page.getByRole('link', { name: `Launch ${app}` }).click();
     await page.getByLabel('Instance name').fill(instance);
