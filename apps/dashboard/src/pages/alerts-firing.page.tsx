@@ -2,7 +2,7 @@ import type { FiringAlert } from '@gureum/contract';
 import { useApi } from '../api/hooks.js';
 import { Link } from '../app/router.js';
 import { ErrorBanner } from '../ui/error-banner.js';
-import { formatAgo } from '../ui/format.js';
+import { formatAgo, formatMetric } from '../ui/format.js';
 import { PageHeader } from '../ui/page-header.js';
 import { Loading } from '../ui/status.js';
 import { Table, type Column } from '../ui/table.js';
@@ -13,7 +13,7 @@ const columns: Column<FiringAlert>[] = [
   { header: 'Node', cell: (a) => (a.node === null ? '–' : <Link to="/nodes">{a.node}</Link>) },
   { header: 'Rule', cell: (a) => a.rule },
   { header: 'Series', cell: (a) => <span className="mono">{a.key}</span> },
-  { header: 'Value', cell: (a) => <span className="mono">{`${a.metric} ${a.value ?? '–'} ${a.comparison} ${a.threshold}`}</span> },
+  { header: 'Value', cell: (a) => <span className="mono">{`${a.metric} ${formatMetric(a.metric, a.value)} ${a.comparison} ${formatMetric(a.metric, a.threshold)}`}</span> },
   { header: 'Firing since', cell: (a) => <time dateTime={a.since}>{formatAgo(a.since)}</time> },
 ];
 

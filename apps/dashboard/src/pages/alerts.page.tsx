@@ -7,7 +7,7 @@ import { can, useSession } from '../app/session.js';
 import { Button } from '../ui/button.js';
 import { ConfirmButton } from '../ui/confirm-button.js';
 import { ErrorBanner } from '../ui/error-banner.js';
-import { formatAgo } from '../ui/format.js';
+import { formatAgo, formatMetric } from '../ui/format.js';
 import { PageHeader } from '../ui/page-header.js';
 import { ShownOnce } from '../ui/shown-once.js';
 import { Loading } from '../ui/status.js';
@@ -38,7 +38,7 @@ export default function AlertsPage({ params }: PageProps) {
           {r.enabled ? <AlertStateBadge state={r.state} /> : <span className="badge phase-stopped">disabled</span>}
           {r.series.filter((s) => s.state !== 'inactive').map((s) => (
             <div key={s.key} className="muted">
-              {s.key}: {s.value ?? '–'} {s.since && `since ${formatAgo(s.since)}`}
+              {s.key}: {formatMetric(r.metric, s.value)} {s.since && `since ${formatAgo(s.since)}`}
             </div>
           ))}
         </>

@@ -8,7 +8,7 @@ import { Button } from '../ui/button.js';
 import { ConfirmButton } from '../ui/confirm-button.js';
 import { ErrorBanner } from '../ui/error-banner.js';
 import { SelectField, TextField } from '../ui/field.js';
-import { formatAgo } from '../ui/format.js';
+import { formatAgo, formatMetric } from '../ui/format.js';
 import { ShownOnce } from '../ui/shown-once.js';
 import { Loading } from '../ui/status.js';
 import { Table, type Column } from '../ui/table.js';
@@ -47,7 +47,7 @@ export function NodeAlertsPanel() {
           {r.enabled ? <AlertStateBadge state={r.state} /> : <span className="badge phase-stopped">disabled</span>}
           {r.series.filter((s) => s.state !== 'inactive').map((s) => (
             <div key={s.key} className="muted">
-              {s.key}: {s.value === null ? '–' : s.value.toFixed(1)} {s.since && `since ${formatAgo(s.since)}`}
+              {s.key}: {formatMetric(r.metric, s.value)} {s.since && `since ${formatAgo(s.since)}`}
             </div>
           ))}
         </>

@@ -27,6 +27,13 @@ export function formatValue(value: number | null | undefined, unit: string): str
   }
 }
 
+/** A value of the metric named `metric` (cpu_cores, memory_bytes, net_rx_bps, node_disk_used_percent...), rounded as a person reads it. */
+export function formatMetric(metric: string, value: number | null | undefined): string {
+  const unit = metric.endsWith('_bps') ? 'bytes/s' : metric.endsWith('_bytes') ? 'bytes' : metric.endsWith('_cores') ? 'cores' : metric.endsWith('_percent') ? 'percent' : 'count';
+  const text = formatValue(value, unit);
+  return unit === 'percent' && text !== '–' ? `${text} %` : text;
+}
+
 /** How long ago an ISO time was ("3 min ago"). */
 export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '–';

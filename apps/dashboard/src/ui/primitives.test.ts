@@ -5,6 +5,7 @@ import { renderToString } from 'react-dom/server';
 import { ApiError } from '@gureum/contract';
 import { ErrorBanner } from './error-banner.js';
 import { TextField } from './field.js';
+import { formatMetric } from './format.js';
 
 describe('ui primitives', () => {
   it('a field with an error is marked invalid and points screen readers at its message', () => {
@@ -25,5 +26,17 @@ describe('ui primitives', () => {
 
   it('no error, no banner', () => {
     assert.equal(renderToString(createElement(ErrorBanner, { error: undefined })), '');
+  });
+});
+
+describe('formatMetric', () => {
+  it('rounds what the API gives as it comes (no 0.47966299999999995), with the unit of the metric', () => {
+    assert.equal(formatMetric('cpu_cores', 0.47966299999999995), '0.48 cores');
+    assert.equal(formatMetric('cpu_cores', 0.0123), '0.012 cores');
+    assert.equal(formatMetric('memory_bytes', 52_428_800), '50.0 MiB');
+    assert.equal(formatMetric('net_rx_bps', 2048), '2.00 KiB/s');
+    assert.equal(formatMetric('node_disk_used_percent', 81.23456), '81.23 %');
+    assert.equal(formatMetric('restarts', 3), '3');
+    assert.equal(formatMetric('cpu_cores', null), '–');
   });
 });
