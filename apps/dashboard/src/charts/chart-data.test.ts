@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MetricsBundle, MetricsResult } from '@gureum/contract';
-import { bundleSeries, extentOf, INSTANCE_CHARTS, lastValue, linePath, niceTicks, rangeQuery, seriesByInstance } from './chart-data.js';
+import { formatValue } from '../ui/format.js';
+import { bundleSeries, extentOf, INSTANCE_CHARTS, labelledTicks, lastValue, linePath, niceTicks, rangeQuery, seriesByInstance } from './chart-data.js';
 
 const T = 1_700_000_000_000;
 const bundle: MetricsBundle = {
@@ -48,6 +49,15 @@ describe('chart data', () => {
     assert.deepEqual(niceTicks(0, 1.5), [0, 0.5, 1, 1.5]);
     assert.deepEqual(niceTicks(0, 1000), [0, 500, 1000]);
     assert.deepEqual(niceTicks(0, 1000, 5), [0, 200, 400, 600, 800, 1000]);
+  });
+
+  it('never writes one label twice on an axis: fewer ticks when two would read the same', () => {
+    const cores = (v: number) => formatValue(v, 'cores');
+    const labels = labelledTicks(0, 0.003, cores).map((t) => t.label);
+    assert.equal(new Set(labels).size, labels.length, labels.join(' | '));
+    const bytes = labelledTicks(1_048_576, 1_049_600, (v) => formatValue(v, 'bytes')).map((t) => t.label);
+    assert.equal(new Set(bytes).size, bytes.length, bytes.join(' | '));
+    assert.deepEqual(labelledTicks(0, 1.5, String).map((t) => t.label), ['0', '0.5', '1', '1.5'], 'distinct labels keep every tick');
   });
 
   it('reads the latest value that is not missing', () => {

@@ -116,6 +116,21 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
 }
 
 /**
+ * Round ticks for [min, max] whose labels (as `format` writes them) all differ: fewer ticks
+ * while two would read the same (0.001 and 0.0015 cores both read "0.001"), and never a
+ * label twice on an axis.
+ */
+export function labelledTicks(min: number, max: number, format: (v: number) => string): { value: number; label: string }[] {
+  let best: { value: number; label: string }[] = [];
+  for (const count of [4, 3, 2]) {
+    const ticks = niceTicks(min, max, count).map((value) => ({ value, label: format(value) }));
+    if (new Set(ticks.map((t) => t.label)).size === ticks.length) return ticks;
+    if (best.length === 0) best = ticks;
+  }
+  return best.filter((t, i) => i === 0 || t.label !== best[i - 1]!.label);
+}
+
+/**
  * An SVG path of points in a box of `width` × `height` (y grows downwards). A missing value
  * (null) breaks the line instead of drawing it down to zero.
  */

@@ -1,11 +1,13 @@
 import { useId } from 'react';
 import { formatValue } from '../ui/format.js';
-import { extentOf, lastValue, linePath, niceTicks, timeLabel, type ChartSeries } from './chart-data.js';
+import { extentOf, labelledTicks, lastValue, linePath, timeLabel, type ChartSeries } from './chart-data.js';
 
 const W = 600;
 const H = 180;
 const LEFT = 84;
 const BOTTOM = 20;
+/** Room above the plot, so the top tick's label is not cut off. */
+const TOP = 10;
 const COLORS = ['var(--chart-1)', 'var(--chart-2)'];
 
 interface Props {
@@ -28,24 +30,24 @@ export function LineChart({ title, unit, series, range }: Props) {
       {!extent ? (
         <div className="empty">No samples in this range yet.</div>
       ) : (
-        <svg viewBox={`0 0 ${W} ${H + BOTTOM}`} role="img" aria-label={`${title}: ${summary}`} data-has-data="true">
-          {niceTicks(extent.min, extent.max).map((v) => {
-            const y = H - ((v - extent.min) / (extent.max - extent.min)) * H;
+        <svg viewBox={`0 0 ${W} ${TOP + H + BOTTOM}`} role="img" aria-label={`${title}: ${summary}`} data-has-data="true">
+          {labelledTicks(extent.min, extent.max, (v) => formatValue(v, unit)).map(({ value, label }) => {
+            const y = TOP + H - ((value - extent.min) / (extent.max - extent.min)) * H;
             return (
-              <g key={v}>
+              <g key={value}>
                 <line className="grid" x1={LEFT} x2={W} y1={y} y2={y} />
                 <text className="axis" x={LEFT - 4} y={y + 3} textAnchor="end">
-                  {formatValue(v, unit)}
+                  {label}
                 </text>
               </g>
             );
           })}
           {[0, 0.5, 1].map((f) => (
-            <text key={f} className="axis" x={LEFT + f * (W - LEFT)} y={H + 14} textAnchor={f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}>
+            <text key={f} className="axis" x={LEFT + f * (W - LEFT)} y={TOP + H + 14} textAnchor={f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}>
               {timeLabel(extent.t0 + f * (extent.t1 - extent.t0), extent.t1 - extent.t0)}
             </text>
           ))}
-          <g transform={`translate(${LEFT},0)`}>
+          <g transform={`translate(${LEFT},${TOP})`}>
             {series.map((s, i) => (
               <path key={s.label} d={linePath(s.points, extent, W - LEFT, H)} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth={1.6} strokeDasharray={i > 0 ? '5 3' : undefined} />
             ))}
