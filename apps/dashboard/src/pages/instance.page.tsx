@@ -31,7 +31,9 @@ export default function InstancePage({ params }: PageProps) {
   const [tab, setTab] = useState<Tab>('replicas');
   const [target, setTarget] = useState('');
   const member = can(whoami, project, 'member');
-  const i = instance.data;
+  // Deleted elsewhere (another tab, the CLI, a teammate): the last state it had is not offered for action.
+  const gone = (instance.error as { code?: unknown } | undefined)?.code === 'INSTANCE_NOT_FOUND';
+  const i = gone ? undefined : instance.data;
   const running = i?.replicas.filter((r) => r.state === 'running' && r.containerId) ?? [];
   const chosen = running.find((r) => `${r.component}/${r.index}` === target) ?? running[0];
   const tabs: { key: Tab; label: string }[] = [
@@ -59,7 +61,13 @@ export default function InstancePage({ params }: PageProps) {
           ) : undefined
         }
       />
-      <ErrorBanner error={instance.error} onRetry={instance.reload} />
+      {gone ? (
+        <Empty>
+          Instance {name} no longer exists: it was deleted. <Link to={`/projects/${encodeURIComponent(project)}/instances`}>Back to the instances</Link>
+        </Empty>
+      ) : (
+        <ErrorBanner error={instance.error} onRetry={instance.reload} />
+      )}
       {!i ? (
         instance.error === undefined && <Loading what="Loading the instance" />
       ) : (

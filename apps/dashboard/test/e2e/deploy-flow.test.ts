@@ -203,6 +203,17 @@ describe('dashboard deploy flow (real Gureum, real engine, real Chromium)', () =
     }
   });
 
+  it('an instance page whose instance is deleted elsewhere says so and offers no controls', async () => {
+    await g.client.call('createInstance', { params: { project }, body: { name: 'brief', app, replicas: 0 } });
+    await page.goto(`${g.url}/projects/${project}/instances/brief`);
+    await page.getByRole('button', { name: 'Restart' }).waitFor();
+    await g.client.call('deleteInstance', { params: { project, instance: 'brief' } });
+    await page.getByText('Instance brief no longer exists: it was deleted.').waitFor({ timeout: 60_000 });
+    for (const name of ['Restart', 'Stop', 'Scale', 'Delete']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, `no ${name} button`);
+    await page.getByRole('link', { name: 'Back to the instances' }).click();
+    await page.goto(instanceUrl());
+  });
+
   it('deletes it after confirming', async () => {
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Delete ${instance}?` });
