@@ -5,13 +5,13 @@
 # Figures land in bench/results/<name>.json; a missed goal is reported, not an error. Exits
 # non-zero only when a benchmark could not run to its end.
 #
-#   bash bench/run.sh                 # all: api authz deploy recovery memory metrics-collect metrics-query dashboard
+#   bash bench/run.sh                 # all: api authz deploy recovery memory metrics-collect metrics-query image-load dashboard
 #   bash bench/run.sh deploy memory   # some
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(api authz deploy recovery memory metrics-collect metrics-query dashboard)
+[ ${#names[@]} -eq 0 ] && names=(api authz deploy recovery memory metrics-collect metrics-query image-load dashboard)
 
 bash scripts/ensure-docker.sh || exit 1
 bash scripts/build-test-images.sh || exit 1
