@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { Transform } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { DomainError } from '../core/errors.js';
 
 /** What an upload may expand to, checked before the engine sees a byte of it. */
@@ -150,53 +150,128 @@ function layersOf(manifest: Buffer): number {
   }, 0);
 }
 
+const SMALLEST_BOUND = 64 * 1024 * 1024;
+
 /**
- * Reads an uploaded image tarball (plain or gzip) once, before the engine gets it: refuses it
- * as soon as it expands past a limit (a decompression bomb stops after a few megabytes), when
- * it is not a tar archive, or when an image in it has too many layers. Nothing is kept but
- * what the answer needs.
+ * Checks an image tarball (plain or gzip) as its bytes pass on their way to a file, in the one
+ * pass that receives it: refuses it as soon as it expands past a limit (a decompression bomb
+ * stops after a few megabytes), when it is not a tar archive, or (at its end) when it is not an
+ * image or an image in it has too many layers. `transform` passes every byte through unchanged;
+ * `facts` holds the findings once it has flushed.
  */
-export async function scanImageTarball(file: string, compressedBytes: number, limits: TarballLimits): Promise<TarballFacts> {
-  const head = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    createReadStream(file, { start: 0, end: 5 })
-      .on('data', (c) => chunks.push(c as Buffer))
-      .on('end', () => resolve(Buffer.concat(chunks)))
-      .on('error', reject);
+export class TarballCheck {
+  private readonly scanner = new TarScanner();
+  private head = Buffer.alloc(0);
+  private gunzip: Gunzip | undefined;
+  private decided = false;
+  private compressed = false;
+  private received = 0;
+  private expanded = 0;
+  facts: TarballFacts | undefined;
+
+  constructor(private readonly limits: TarballLimits) {}
+
+  readonly transform = new Transform({
+    transform: (chunk: Buffer, _encoding, done) => {
+      this.received += chunk.length;
+      this.take(chunk).then(
+        () => done(null, chunk),
+        (err: unknown) => done(err as Error),
+      );
+    },
+    flush: (done) => {
+      this.finish().then(
+        () => done(),
+        (err: unknown) => done(err as Error),
+      );
+    },
   });
-  const other = OTHER_COMPRESSIONS.find(([, magic]) => head.subarray(0, magic.length).equals(magic));
-  if (other) throw refused(`the upload is ${other[0]}-compressed, which Gureum cannot check before loading: send a plain tar or a gzip (docker save IMAGE | gzip)`);
-  const compressed = head[0] === 0x1f && head[1] === 0x8b;
-  const bound = compressed ? Math.min(limits.maxExpandedBytes, Math.max(64 * 1024 * 1024, compressedBytes * limits.maxExpansionRatio)) : limits.maxExpandedBytes;
-  const scanner = new TarScanner();
-  let expanded = 0;
-  const source = createReadStream(file);
-  const stream = compressed ? source.pipe(createGunzip()) : source;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      expanded += chunk.length;
-      if (expanded > bound) {
-        const why =
-          bound < limits.maxExpandedBytes
-            ? `it expands more than ${limits.maxExpansionRatio} times its ${compressedBytes} bytes (a decompression bomb?)`
-            : `it expands past ${limits.maxExpandedBytes} bytes`;
+
+  private async take(chunk: Buffer): Promise<void> {
+    if (!this.decided) {
+      this.head = Buffer.concat([this.head, chunk]);
+      if (this.head.length < 6) return;
+      this.decide();
+      chunk = this.head;
+    }
+    await this.feed(chunk);
+  }
+
+  private decide(): void {
+    this.decided = true;
+    const other = OTHER_COMPRESSIONS.find(([, magic]) => this.head.subarray(0, magic.length).equals(magic));
+    if (other) throw refused(`the upload is ${other[0]}-compressed, which Gureum cannot check before loading: send a plain tar or a gzip (docker save IMAGE | gzip)`);
+    this.compressed = this.head[0] === 0x1f && this.head[1] === 0x8b;
+    if (this.compressed) {
+      this.gunzip = createGunzip();
+      this.gunzip.on('data', (data: Buffer) => this.expand(data));
+      // Errors are also caught where bytes are written in; this one keeps a late one from going uncaught.
+      this.gunzip.on('error', (err) => (this.failure ??= err instanceof DomainError ? err : refused(`the upload could not be read as a gzip: ${err.message}`)));
+    }
+  }
+
+  private async feed(chunk: Buffer): Promise<void> {
+    if (!this.gunzip) return this.expand(chunk);
+    const gunzip = this.gunzip;
+    await new Promise<void>((resolve, reject) => {
+      const failed = (err: Error) => reject(err);
+      gunzip.once('error', failed);
+      gunzip.write(chunk, () => {
+        gunzip.off('error', failed);
+        resolve();
+      });
+    }).catch((err: unknown) => {
+      throw err instanceof DomainError ? err : refused(`the upload could not be read as a gzip: ${(err as Error).message}`);
+    });
+    if (this.failure) throw this.failure;
+  }
+
+  private failure: DomainError | undefined;
+
+  /** Counts and scans what the archive expands to; a limit passed stops everything. */
+  private expand(data: Buffer): void {
+    if (this.failure) return;
+    this.expanded += data.length;
+    const limits = this.limits;
+    const bound = this.compressed ? Math.min(limits.maxExpandedBytes, Math.max(SMALLEST_BOUND, this.received * limits.maxExpansionRatio)) : limits.maxExpandedBytes;
+    try {
+      if (this.expanded > bound) {
+        const why = bound < limits.maxExpandedBytes ? `it expands more than ${limits.maxExpansionRatio} times its ${this.received} bytes (a decompression bomb?)` : `it expands past ${limits.maxExpandedBytes} bytes`;
         throw new DomainError('IMAGE_TOO_LARGE', `the image upload is refused: ${why}; an administrator can raise GUREUM_IMAGE_MAX_BYTES or GUREUM_IMAGE_MAX_EXPANSION`, { limitBytes: bound });
       }
       // Past the archive's end the bytes are only counted: the engine would read them too.
-      if (!scanner.complete) scanner.push(chunk);
+      if (!this.scanner.complete) this.scanner.push(data);
+    } catch (err) {
+      this.failure = err instanceof DomainError ? err : refused(`the upload could not be read as a tar archive: ${(err as Error).message}`);
+      if (!this.gunzip) throw this.failure;
+      this.gunzip.destroy(this.failure);
     }
-  } catch (err) {
-    if (err instanceof DomainError) throw err;
-    throw refused(`the upload could not be read as ${compressed ? 'a gzip' : 'a tar archive'}: ${(err as Error).message}`);
-  } finally {
-    source.destroy();
   }
-  if (expanded === 0) throw refused('the upload is empty: send the image tarball (docker save) as the request body');
-  if (!scanner.atBoundary) throw refused('the upload ends in the middle of the tar archive: was it cut short?');
-  if (!scanner.manifest && scanner.layerFiles === 0) throw refused('the upload is a tar archive but not an image: it has no manifest.json (send what `docker save` writes)');
-  const layers = scanner.manifest ? layersOf(scanner.manifest) : scanner.layerFiles;
-  if (layers > limits.maxLayers) {
-    throw new DomainError('IMAGE_TOO_MANY_LAYERS', `the image upload is refused: an image in it has ${layers} layers, more than the ${limits.maxLayers} allowed (GUREUM_IMAGE_MAX_LAYERS)`, { layers, limit: limits.maxLayers });
+
+  private async finish(): Promise<void> {
+    if (!this.decided) {
+      if (this.head.length === 0) throw refused('the upload is empty: send the image tarball (docker save) as the request body');
+      this.decide();
+      await this.feed(this.head);
+    }
+    if (this.gunzip) {
+      const gunzip = this.gunzip;
+      await new Promise<void>((resolve, reject) => {
+        gunzip.once('end', resolve);
+        gunzip.once('error', (err) => reject(refused(`the upload could not be read as a gzip: ${err.message}`)));
+        gunzip.end();
+        gunzip.resume();
+      });
+    }
+    if (this.failure) throw this.failure;
+    const scanner = this.scanner;
+    if (this.expanded === 0) throw refused('the upload is empty: send the image tarball (docker save) as the request body');
+    if (!scanner.atBoundary) throw refused('the upload ends in the middle of the tar archive: was it cut short?');
+    if (!scanner.manifest && scanner.layerFiles === 0) throw refused('the upload is a tar archive but not an image: it has no manifest.json (send what `docker save` writes)');
+    const layers = scanner.manifest ? layersOf(scanner.manifest) : scanner.layerFiles;
+    if (layers > this.limits.maxLayers) {
+      throw new DomainError('IMAGE_TOO_MANY_LAYERS', `the image upload is refused: an image in it has ${layers} layers, more than the ${this.limits.maxLayers} allowed (GUREUM_IMAGE_MAX_LAYERS)`, { layers, limit: this.limits.maxLayers });
+    }
+    this.facts = { compressed: this.compressed, expandedBytes: this.expanded, layers };
   }
-  return { compressed, expandedBytes: expanded, layers };
 }

@@ -22,10 +22,10 @@ export interface Spooled {
 
 /**
  * Writes an upload to a file of its own under `dir`, refusing it past `maxBytes` (the request
- * then ends there). The engine gets the file only after it has been checked, so an upload
+ * then ends there), through `check` when given (which may refuse it as the bytes pass). The engine gets the file only after it has been checked, so an upload
  * that is refused, cut short or abandoned never reaches it.
  */
-export async function spoolUpload(body: Readable, dir: string, maxBytes: number): Promise<Spooled> {
+export async function spoolUpload(body: Readable, dir: string, maxBytes: number, check?: Transform): Promise<Spooled> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `upload-${randomUUID()}.tar`);
   const discard = () => fs.rm(file, { force: true });
@@ -37,9 +37,21 @@ export async function spoolUpload(body: Readable, dir: string, maxBytes: number)
       else done(null, chunk);
     },
   });
+  // The body is piped, not part of the pipeline: a refusal must leave the request (and so the
+  // connection the answer goes back on) alone; the rest of the body is read and dropped.
+  const written = check ? pipeline(count, check, createWriteStream(file, { mode: 0o600 })) : pipeline(count, createWriteStream(file, { mode: 0o600 }));
+  let ended = false;
+  body.once('end', () => (ended = true));
+  body.once('error', (err) => count.destroy(err));
+  body.once('close', () => {
+    if (!ended) count.destroy(new Error('the client went away before the upload ended'));
+  });
+  body.pipe(count);
   try {
-    await pipeline(body, count, createWriteStream(file, { mode: 0o600 }));
+    await written;
   } catch (err) {
+    body.unpipe(count);
+    body.resume();
     await discard();
     if (err instanceof DomainError) throw err;
     throw new DomainError('IMAGE_LOAD_FAILED', `the image upload did not arrive whole: ${(err as Error).message}`);

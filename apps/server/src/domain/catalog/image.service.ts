@@ -6,7 +6,7 @@ import { DomainError } from '../core/errors.js';
 import type { EventService } from '../core/event.service.js';
 import type { PullProgress, Runtime } from '../core/runtime.js';
 import { canSee, type Scope } from '../identity/access.js';
-import { scanImageTarball } from './image-tarball.js';
+import { TarballCheck } from './image-tarball.js';
 import { spoolUpload, type ImageUploadLimits } from './image-upload.js';
 
 /** Images live in the engine, not in the store: these calls go to the runtime directly. */
@@ -38,17 +38,18 @@ export class ImageService {
   }
 
   /**
-   * Loads a `docker save` tarball (plain or gzip). The upload is written to a file and checked
-   * first (expanded size, expansion ratio, layers, the image storage limit): a refused one
-   * never reaches the engine, and is answered with its own status before any progress.
+   * Loads a `docker save` tarball (plain or gzip). The upload is checked as it is written to a
+   * file (expanded size, expansion ratio, layers), then against the image storage limit: a
+   * refused one never reaches the engine, and is answered with its own status before any progress.
    */
   async load(tar: Readable, onProgress: (p: PullProgress) => void): Promise<Image[]> {
     const { limits } = this.uploads;
-    const upload = await spoolUpload(tar, this.uploads.dir, limits.maxExpandedBytes);
+    // Checked in the same pass that receives it: a bomb stops the upload after a few megabytes.
+    const check = new TarballCheck(limits);
+    const upload = await spoolUpload(tar, this.uploads.dir, limits.maxExpandedBytes, check.transform);
     let refs: string[];
     try {
-      const facts = await scanImageTarball(upload.file, upload.bytes, limits);
-      await this.checkStorage(facts.expandedBytes);
+      await this.checkStorage(check.facts!.expandedBytes);
       refs = await this.runtime.loadImage(createReadStream(upload.file), onProgress);
     } finally {
       await upload.discard();
