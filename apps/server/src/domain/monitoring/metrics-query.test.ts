@@ -23,6 +23,10 @@ describe('metric query planning', () => {
     assert.equal(parseTime('1736510400000', NOW, 0, 'from'), 1_736_510_400_000);
     assert.equal(parseTime('2025-01-10T12:00:00Z', NOW, 0, 'from'), NOW);
     assert.throws(() => parseTime('2025-13-45T99:00:00Z', NOW, 0, 'from'), invalid(/from/));
+    // Found by the fuzzer: an absurd range was answered with steps past 2^53.
+    assert.throws(() => parseTime('-674596831277041672d', NOW, 0, 'from'), invalid(/from: .* is out of range: a time from 1970 to a year from now/));
+    assert.throws(() => parseTime('99999999999999999', NOW, 0, 'to'), invalid(/out of range/));
+    assert.throws(() => parseTime('1600-01-01T00:00:00Z', NOW, 0, 'from'), invalid(/out of range/));
     assert.equal(parseStep('60'), 60);
     assert.equal(parseStep('1m'), 60);
     assert.equal(parseStep('2h'), 7200);

@@ -28,15 +28,17 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
 
 const invalid = (message: string) => new DomainError('METRIC_QUERY_INVALID', message);
 
-/** A time parameter (validated in shape by the contract) as unix ms. */
+/** How far ahead of now a time may be: a little, for clocks that differ. */
+const MAX_AHEAD_MS = 366 * 86_400_000;
+
+/** A time parameter (validated in shape by the contract) as unix ms; one before 1970 or more than a year ahead is refused. */
 export function parseTime(text: string | undefined, now: number, fallback: number, name: string): number {
   if (text === undefined) return fallback;
   if (text === 'now') return now;
   const relative = /^-(\d+)([smhd])$/.exec(text);
-  if (relative) return now - Number(relative[1]) * UNIT_SECONDS[relative[2]!]! * 1000;
-  if (/^\d+$/.test(text)) return text.length >= 13 ? Number(text) : Number(text) * 1000;
-  const ms = Date.parse(text);
+  const ms = relative ? now - Number(relative[1]) * UNIT_SECONDS[relative[2]!]! * 1000 : /^\d+$/.test(text) ? (text.length >= 13 ? Number(text) : Number(text) * 1000) : Date.parse(text);
   if (Number.isNaN(ms)) throw invalid(`${name}: ${JSON.stringify(text)} is not a time`);
+  if (!(ms >= 0 && ms <= now + MAX_AHEAD_MS)) throw invalid(`${name}: ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is out of range: a time from 1970 to a year from now`);
   return ms;
 }
 
