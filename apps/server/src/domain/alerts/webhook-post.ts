@@ -29,12 +29,14 @@ function plain(address: string): string {
   return mapped ? mapped[1]! : address;
 }
 
+type Compiled = { allow: ReturnType<typeof rangeList>; deny: ReturnType<typeof rangeList> };
+
 /** Why an address may not be sent to (the deny range holding it), or undefined when it may. */
-export function refusal(ranges: WebhookRangeLists, raw: string): string | undefined {
+function refusal(ranges: Compiled, raw: string): string | undefined {
   const address = plain(raw);
   const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  if (rangeList(ranges.allow).some((r) => r.list.check(address, family))) return undefined;
-  const denied = rangeList(ranges.deny).find((r) => r.list.check(address, family));
+  if (ranges.allow.some((r) => r.list.check(address, family))) return undefined;
+  const denied = ranges.deny.find((r) => r.list.check(address, family));
   if (!denied) return undefined;
   return `refused to send to ${address}: it is in the denied range ${denied.cidr} (an administrator can allow it in the settings, webhooks.allow)`;
 }
@@ -50,7 +52,9 @@ export class WebhookRefused extends Error {
  */
 export function checkedPost(ranges: () => Promise<WebhookRangeLists>): WebhookPost {
   return async (url, body, headers, timeoutMs) => {
-    const lists = await ranges();
+    // Parsed once per send, however many addresses the host resolves to.
+    const given = await ranges();
+    const lists: Compiled = { allow: rangeList(given.allow), deny: rangeList(given.deny) };
     const target = new URL(url);
     const host = target.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) !== 0) {

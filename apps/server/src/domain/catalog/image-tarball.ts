@@ -167,6 +167,8 @@ export class TarballCheck {
   private compressed = false;
   private received = 0;
   private expanded = 0;
+  /** The first refusal, kept when it comes from the gunzip's output rather than a write. */
+  private failure: DomainError | undefined;
   facts: TarballFacts | undefined;
 
   constructor(private readonly limits: TarballLimits) {}
@@ -226,7 +228,6 @@ export class TarballCheck {
     if (this.failure) throw this.failure;
   }
 
-  private failure: DomainError | undefined;
 
   /** Counts and scans what the archive expands to; a limit passed stops everything. */
   private expand(data: Buffer): void {
